@@ -1,0 +1,43 @@
+// The shape of one row of the instruction table (src/arch/table*.ts). Rows are
+// written in Intel SDM notation (opcode column and instruction column) and
+// parsed once at start-up into InsnForm records that drive the decoder, the
+// classifier, the block builder, interpreter dispatch and test generation
+// (DESIGN decision 2).
+
+/**
+ * Virtualization class of an instruction form (seeds: Robin & Irvine's analysis).
+ * - innocuous: same behaviour at every privilege level; runs on the direct path.
+ * - privileged: faults (#GP) when executed at CPL > 0, or at CPL > IOPL for the
+ *   IOPL-sensitive ones (cli/sti/in/out/ins/outs), so trap-and-emulate can catch it.
+ * - sensitive: one of the 17 sensitive unprivileged instructions: observes or
+ *   changes privileged state without faulting (pushf, popf, sgdt, mov from cs…).
+ * - control: a near control transfer (jmp, jcc, call, ret, loop): innocuous but ends a block.
+ */
+export type InsnClass = 'innocuous' | 'privileged' | 'sensitive' | 'control';
+
+/** How a form relates to the REP/REPE/REPNE prefixes. */
+export type RepKind = 'none' | 'rep' | 'repe-repne';
+
+/** What a row declares, in the table's source form. */
+export interface RowSpec {
+  /** SDM opcode column, e.g. "0F B6 /r", "83 /0 ib", "B8+rd id", "D9 E8". */
+  opcode: string;
+  /** SDM instruction column, e.g. "MOVZX r32, r/m8". Operand shapes use SDM names. */
+  instruction: string;
+  /** Valid only with this effective operand size (16 or 32); omitted when size does not matter. */
+  opSize?: 16 | 32;
+  /** Valid only with this effective address size (forms like JCXZ/JECXZ). */
+  addrSize?: 16 | 32;
+  /** LOCK is accepted (only with a memory destination, else #UD). */
+  lock?: boolean;
+  rep?: RepKind;
+  /** Flags read, written and left undefined, as flag letters (see arch/flags.ts). */
+  reads?: string;
+  writes?: string;
+  undef?: string;
+  cls?: InsnClass;
+  /** Ends a basic block even if not a control transfer (mode changes, halts, traps). */
+  endsBlock?: boolean;
+  /** The interpreter executes this form (false only for forms not implemented yet). */
+  exec?: boolean;
+}
