@@ -41,3 +41,45 @@ export interface RowSpec {
   /** The interpreter executes this form (false only for forms not implemented yet). */
   exec?: boolean;
 }
+
+/** Immediate-like fields that follow ModRM, in SDM opcode-column notation. */
+export type ImmCode = 'ib' | 'iw' | 'id' | 'cb' | 'cw' | 'cd' | 'cp';
+
+/**
+ * One instruction form after parsing its RowSpec: what the decoder matches and
+ * what every consumer reads. `FORMS[id]` in src/arch/table.ts; `Insn.form` is the id.
+ */
+export interface InsnForm {
+  id: number;
+  /** The SDM columns, verbatim from the row. */
+  opcode: string;
+  instruction: string;
+  /** Upper-case SDM mnemonic ("ADD", "MOVZX", "FADD", "REP MOVS" is not a mnemonic: "MOVS"). */
+  mnemonic: string;
+  /** Operand shapes in SDM notation, in order ("r/m8", "imm8", "rel32", "moffs32", "Sreg", "ST(i)"…). */
+  operands: readonly string[];
+  /** Opcode bytes after prefixes, without ModRM: [0x83], [0x0F, 0xB6], [0xD9, 0xE8] for ModRM-less x87 forms. */
+  bytes: readonly number[];
+  /** A mandatory prefix that selects this form (0xF3 for PAUSE), else 0. */
+  mandatoryPrefix: number;
+  /** The low 3 bits of the last opcode byte encode a register (+rb, +rw, +rd, +i). */
+  regInOpcode: boolean;
+  hasModrm: boolean;
+  /** ModRM.reg must equal this (/digit), or -1 for /r. */
+  modrmReg: number;
+  /** Which ModRM.mod values the form accepts: any, memory only (mod != 3), register only (mod = 3). */
+  modrmKind: 'any' | 'mem' | 'reg';
+  /** Immediates / relative offsets / far pointers after ModRM, in encoding order. */
+  imms: readonly ImmCode[];
+  opSize: 16 | 32 | 0;
+  addrSize: 16 | 32 | 0;
+  lock: boolean;
+  rep: RepKind;
+  /** Flag masks (arch/flags.ts bits). */
+  reads: number;
+  writes: number;
+  undef: number;
+  cls: InsnClass;
+  endsBlock: boolean;
+  exec: boolean;
+}
