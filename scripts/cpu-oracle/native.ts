@@ -1,0 +1,104 @@
+// Talks to the native harness (harness.c): serializes cases, runs them in
+// batches through one process per batch, parses the results.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DATA_SIZE, type MemRun } from '../../test/support/cpu-fixture.js';
+
+export const HARNESS_PATH = join(dirname(fileURLToPath(import.meta.url)), '.build', 'harness');
+
+export interface NativeInput {
+  code: Uint8Array;
+  memSeed: number;
+  memIn: MemRun[];
+  /** EAX..EDI, then EFLAGS. */
+  regs: number[];
+  eflags: number;
+}
+
+export interface NativeResult {
+  vector: number;
+  errorCode: number;
+  eip: number;
+  regs: number[];
+  eflags: number;
+  memOut: MemRun[];
+}
+
+const MAGIC_CASE = 0x45534143;
+const MAGIC_RSLT = 0x544c5352;
+const BATCH = 20_000;
+
+function serialize(cases: readonly NativeInput[]): Buffer {
+  let size = 0;
+  for (const c of cases) {
+    size += 48 + c.code.length;
+    for (const p of c.memIn) size += 4 + p.bytes.length;
+  }
+  const buf = Buffer.alloc(size);
+  let o = 0;
+  for (const c of cases) {
+    if (c.code.length > 0x1000) throw new Error('case code longer than 4 KiB');
+    buf.writeUInt32LE(MAGIC_CASE, o);
+    buf.writeUInt16LE(c.code.length, o + 4);
+    buf.writeUInt16LE(c.memIn.length, o + 6);
+    buf.writeUInt32LE(c.memSeed >>> 0, o + 8);
+    for (let r = 0; r < 8; r++) buf.writeUInt32LE(c.regs[r] >>> 0, o + 12 + r * 4);
+    buf.writeUInt32LE(c.eflags >>> 0, o + 44);
+    o += 48;
+    buf.set(c.code, o);
+    o += c.code.length;
+    for (const p of c.memIn) {
+      if (p.offset < 0 || p.offset + p.bytes.length > DATA_SIZE) throw new Error(`patch at ${p.offset} outside the data area`);
+      buf.writeUInt16LE(p.offset, o);
+      buf.writeUInt16LE(p.bytes.length, o + 2);
+      buf.set(p.bytes, o + 4);
+      o += 4 + p.bytes.length;
+    }
+  }
+  return buf;
+}
+
+function parse(out: Buffer, expected: number): NativeResult[] {
+  const results: NativeResult[] = [];
+  let o = 0;
+  while (o < out.length) {
+    if (out.readUInt32LE(o) !== MAGIC_RSLT) throw new Error(`harness output out of sync at byte ${o}`);
+    const vector = out.readInt32LE(o + 4);
+    const errorCode = out.readUInt32LE(o + 8);
+    const eip = out.readUInt32LE(o + 12);
+    const regs: number[] = [];
+    for (let r = 0; r < 8; r++) regs.push(out.readUInt32LE(o + 16 + r * 4));
+    const eflags = out.readUInt32LE(o + 48);
+    const nRuns = out.readUInt16LE(o + 52);
+    o += 54;
+    const memOut: MemRun[] = [];
+    for (let k = 0; k < nRuns; k++) {
+      const offset = out.readUInt16LE(o);
+      const len = out.readUInt16LE(o + 2);
+      memOut.push({ offset, bytes: new Uint8Array(out.subarray(o + 4, o + 4 + len)) });
+      o += 4 + len;
+    }
+    results.push({ vector, errorCode, eip, regs, eflags, memOut });
+  }
+  if (results.length !== expected) throw new Error(`harness returned ${results.length} results for ${expected} cases`);
+  return results;
+}
+
+/** Runs every case on the real CPU, in order. */
+export function runNative(cases: readonly NativeInput[]): NativeResult[] {
+  if (!existsSync(HARNESS_PATH)) {
+    throw new Error(`native harness not built: run scripts/cpu-oracle/regenerate.sh (expected ${HARNESS_PATH})`);
+  }
+  const results: NativeResult[] = [];
+  for (let i = 0; i < cases.length; i += BATCH) {
+    const batch = cases.slice(i, i + BATCH);
+    const run = spawnSync(HARNESS_PATH, [], { input: serialize(batch), maxBuffer: 1 << 30 });
+    if (run.error) throw run.error;
+    if (run.status !== 0) throw new Error(`harness exited with ${run.status}: ${run.stderr.toString()}`);
+    results.push(...parse(run.stdout, batch.length));
+  }
+  return results;
+}
