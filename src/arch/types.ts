@@ -82,4 +82,12 @@ export interface InsnForm {
   cls: InsnClass;
   endsBlock: boolean;
   exec: boolean;
+  /** The form has a moffs8/16/32 operand: an address-size offset follows the opcode. */
+  moffs: boolean;
+  /** ModRM.reg values the form accepts, as a bit mask (Sreg: 0-5; CRn: CR0 CR2 CR3 CR4). */
+  regMask: number;
+  /** ModRM.mod is ignored and r/m always names a register (MOV CRn/DRn, SDM MOV). */
+  modIgnored: boolean;
+  /** Map of the first opcode byte: 0 = one-byte map (x87 escapes included), 1 = 0F map. */
+  map: 0 | 1;
 }
