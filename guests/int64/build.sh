@@ -1,0 +1,3 @@
+#!/bin/sh
+set -eu
+exec "$(dirname "$0")/../lib/build-guest.sh" int64 int64.c
