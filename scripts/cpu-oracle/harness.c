@@ -32,9 +32,9 @@
 #include <sys/time.h>
 #include <ucontext.h>
 
-#define CODE_BASE 0x10000000u
+#define CODE_BASE 0x00100000u
 #define CODE_SIZE 0x2000u
-#define DATA_BASE 0x20000000u
+#define DATA_BASE 0x00200000u
 #define DATA_SIZE 0x4000u
 #define MAX_CODE 0x1000u
 #define MAGIC_CASE 0x45534143u /* "CASE" */

@@ -13,10 +13,10 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CODE_BASE = 0x10000000;
+export const CODE_BASE = 0x00100000;
 /** The code page's size; everything outside the case's bytes reads as INT3 (0xCC). */
 export const CODE_SIZE = 0x2000;
-export const DATA_BASE = 0x20000000;
+export const DATA_BASE = 0x00200000;
 export const DATA_SIZE = 0x4000;
 /** ESP the generator gives single-instruction cases (sequences use the same). */
 export const DEFAULT_ESP = DATA_BASE + 0x3800;
