@@ -1,8 +1,7 @@
 // Guest-to-host debug ports, as QEMU provides them:
-//  - isa-debug-exit at 0xF4 (QEMU's default iobase and iosize 1): writing V
-//    asks the machine to stop with exit status (V << 1) | 1. The device owns
-//    one port, so a wider OUT reaches it as its low byte (the bus splits the
-//    access, as QEMU truncates it to the 1-byte region). The device only
+//  - isa-debug-exit at 0xF4-0xF7 (the guests' QEMU runs use iobase=0xf4,
+//    iosize=4): writing V of any width to any of its ports asks the machine
+//    to stop with exit status (V << 1) | 1. The device only
 //    records a typed StopRequest; the machine loop checks `stop.request` after
 //    each block or callout and ends the run (the process exit code the OS
 //    reports is that status modulo 256).
@@ -12,11 +11,12 @@
 import type { PortDevice } from './port-bus.js';
 
 export const DEBUG_EXIT_PORT = 0xf4;
+export const DEBUG_EXIT_PORTS = 4;
 export const DEBUG_CONSOLE_PORT = 0xe9;
 
 export interface StopRequest {
   kind: 'debug-exit';
-  /** The byte written to the port. */
+  /** The value written (8, 16 or 32 bits wide). */
   value: number;
   /** (value << 1) | 1, as an unsigned 32-bit number. */
   exitStatus: number;
@@ -46,6 +46,14 @@ export class DebugExit implements PortDevice {
 
   write8(_port: number, value: number): void {
     this.exit(value & 0xff);
+  }
+
+  write16(_port: number, value: number): void {
+    this.exit(value & 0xffff);
+  }
+
+  write32(_port: number, value: number): void {
+    this.exit(value >>> 0);
   }
 
   private exit(value: number): void {

@@ -2,7 +2,7 @@
 //   0x20-0x21 PIC master, 0xA0-0xA1 PIC slave (IRQ 2 cascade)
 //   0x40-0x43 PIT (counter 0 -> IRQ 0), 0x61 system control port B
 //   0x3F8-0x3FF COM1 16550 UART (IRQ 4)
-//   0xE9 debug console, 0xF4 isa-debug-exit
+//   0xE9 debug console, 0xF4-0xF7 isa-debug-exit
 //
 // The machine loop's contract with this module:
 //   - port I/O instructions call bus.in8/16/32 and bus.out8/16/32;
@@ -15,7 +15,7 @@
 
 import type { StatSection } from '../stats/report.js';
 import type { VirtualClock } from '../time/clock.js';
-import { DEBUG_CONSOLE_PORT, DEBUG_EXIT_PORT, DebugConsole, DebugExit, StopLatch } from './debug-ports.js';
+import { DEBUG_CONSOLE_PORT, DEBUG_EXIT_PORT, DEBUG_EXIT_PORTS, DebugConsole, DebugExit, StopLatch } from './debug-ports.js';
 import { IrqLine } from './irq.js';
 import { PIC_MASTER_PORT, PIC_SLAVE_PORT, PicPair } from './pic-pair.js';
 import { PIT_BASE_PORT, PIT_CONTROL_PORT, PIT_IRQ, Pit8254 } from './pit8254.js';
@@ -56,7 +56,7 @@ export class PcDevices {
     this.bus.register(this.port61, SYSTEM_CONTROL_PORT);
     this.bus.register(this.com1, COM1_BASE, COM1_BASE + 7);
     this.bus.register(this.debugConsole, DEBUG_CONSOLE_PORT);
-    this.bus.register(this.debugExit, DEBUG_EXIT_PORT);
+    this.bus.register(this.debugExit, DEBUG_EXIT_PORT, DEBUG_EXIT_PORT + DEBUG_EXIT_PORTS - 1);
   }
 
   /** Sections for --stats: port I/O by device, interrupts by IRQ, device timers. */
