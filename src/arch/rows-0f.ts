@@ -38,13 +38,15 @@ export const TWO_BYTE_ROWS: readonly RowSpec[] = [
   { opcode: '0F 06', instruction: 'CLTS', ...PRIV },
   { opcode: '0F 08', instruction: 'INVD', ...PRIV },
   { opcode: '0F 09', instruction: 'WBINVD', ...PRIV },
-  // UD2/UD1 are defined encodings whose only effect is #UD.
+  // UD2 is a defined encoding whose only effect is #UD. UD0 (0F FF) and UD1
+  // (0F B9) raise #UD as well; they are left undefined so that disassembly
+  // does not have to pick one of their historically varying lengths.
   { opcode: '0F 0B', instruction: 'UD2', endsBlock: true },
-  { opcode: '0F B9 /r', instruction: 'UD1 r32, r/m32', endsBlock: true },
 
   // Hint-NOP space: 0F 1F /0 is the documented multi-byte NOP of the P6
-  // family; Table A-3 lists 0F 19-0F 1F as NOP Ev for every ModRM.reg. 0F 18
-  // is PREFETCHh (SSE), absent from the model: #UD.
+  // family; Table A-3 reserves 0F 19-0F 1F as NOP Ev for every ModRM.reg (so
+  // later MPX/CET encodings there still run as NOPs on older processors).
+  // 0F 18 is PREFETCHh, which came with SSE: #UD in this model.
   { opcode: '0F 19 /r', instruction: 'NOP r/m16', opSize: 16 },
   { opcode: '0F 19 /r', instruction: 'NOP r/m32', opSize: 32 },
   { opcode: '0F 1A /r', instruction: 'NOP r/m16', opSize: 16 },

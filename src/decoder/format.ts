@@ -22,7 +22,7 @@ const MEM_SIZE: Readonly<Record<string, string>> = {
 const NAME_BY_INSTRUCTION: Readonly<Record<string, string>> = {
   'CALL ptr16:16': 'lcall', 'CALL ptr16:32': 'lcall', 'JMP ptr16:16': 'ljmp', 'JMP ptr16:32': 'ljmp',
   RETF: 'retf', 'RETF imm16': 'retf', PUSHA: 'pushaw', PUSHAD: 'pushal', POPA: 'popaw', POPAD: 'popal',
-  WAIT: 'wait',
+  WAIT: 'wait', 'FUCOMIP ST, ST(i)': 'fucompi', 'FCOMIP ST, ST(i)': 'fcompi',
 };
 
 /** A number as capstone prints it: 0-9 in decimal, otherwise hex, with a minus sign for negatives. */
