@@ -1,0 +1,198 @@
+// The reference interpreter: fetch a cached block for (physical EIP, code
+// size), run its handlers in order, count retired instructions. Control
+// returns to the caller only between blocks (interrupts are taken there,
+// DESIGN "Pipeline"), or at a fault, a trap, HLT, or an instruction the
+// system layer must execute itself (a form with no handler here).
+import * as L from '../cpu/layout.js';
+import { CpuFault, fault, Vector } from '../cpu/exceptions.js';
+import type { CpuState } from '../cpu/state.js';
+import { FORMS } from '../arch/table.js';
+import type { InsnForm } from '../arch/types.js';
+import type { Insn } from '../decoder/insn.js';
+import { Access } from '../mem/page-walker.js';
+import { PAGE_MASK } from '../mem/tlb-entry.js';
+import type { Handler } from '../semantics/handler.js';
+import { resolveHandlers } from '../semantics/registry.js';
+import type { CachedInsn } from './cached-insn.js';
+import { CodeCache, FORM_GP, FORM_UD, MAX_BLOCK_INSNS } from './code-cache.js';
+import { Cpu, MODE_CODE32, W_EIP, W_HALTED, W_MODE } from './cpu.js';
+import type { PortIO } from './port-io.js';
+
+export const enum StopReason {
+  /** The instruction budget ran out (at a block boundary). */
+  BUDGET = 'budget',
+  /** HLT executed (HALTED is set); the caller waits for an interrupt. */
+  HALT = 'halt',
+  /** A fault: `fault` holds it; EIP points at the faulting instruction; nothing of it committed. */
+  FAULT = 'fault',
+  /** A software interrupt / INT3 / INTO / INT1: `trapVector`; EIP points past the instruction. */
+  TRAP = 'trap',
+  /** `requestStop()` was called. */
+  STOP = 'stop',
+  /** A form without a handler here (descriptor loads, far transfers…): `unhandled` names it; EIP at it. */
+  UNHANDLED = 'unhandled',
+  /** runBlock only: the block ended normally. */
+  BLOCK_END = 'block-end',
+}
+
+const W_CS_BASE = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_BASE) >> 2;
+const W_CS_LIMIT = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_LIMIT) >> 2;
+const W_RETIRED = L.INSNS_RETIRED >> 3;
+
+/** Thrown by the handler slot of a form the interpreter does not implement. */
+class Unhandled extends Error {}
+const UNHANDLED = new Unhandled('unhandled form');
+
+export class Interpreter {
+  readonly cpu: Cpu;
+  readonly cache: CodeCache;
+  private readonly handlers: Handler[];
+  private readonly s: Uint32Array;
+  private readonly f64: Float64Array;
+  /** The fault that ended the last run (StopReason.FAULT). */
+  fault: CpuFault | null = null;
+  /** The vector of the trap that ended the last run (StopReason.TRAP). */
+  trapVector = -1;
+  /** The form that ended the last run (StopReason.UNHANDLED). */
+  unhandled: InsnForm | null = null;
+  /** The decoded instruction that ended the last run with UNHANDLED. */
+  unhandledInsn: Insn | null = null;
+  private stopRequested = false;
+
+  constructor(state: CpuState, ramBytes: number, io: PortIO, extraHandlers?: ReadonlyMap<string, Handler>) {
+    this.cpu = new Cpu(state, ramBytes, io);
+    this.s = state.u32;
+    this.f64 = state.f64;
+    const resolved = resolveHandlers(FORMS);
+    const stops = new Uint8Array(FORMS.length);
+    const unhandled: Handler = () => {
+      throw UNHANDLED;
+    };
+    this.handlers = resolved.map((h, id) => {
+      const extra = extraHandlers?.get(FORMS[id].instruction);
+      if (extra !== undefined) return extra;
+      if (h !== undefined) return h;
+      stops[id] = 1;
+      return unhandled;
+    });
+    this.handlers[FORM_UD] = () => {
+      throw fault(Vector.UD);
+    };
+    this.handlers[FORM_GP] = () => {
+      throw fault(Vector.GP, 0);
+    };
+    this.cache = new CodeCache(this.cpu.mem, stops);
+    this.cache.onInvalidate = () => {
+      this.cpu.blockExit = true;
+    };
+  }
+
+  /** Asks a running `run` to return at the next block boundary. */
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+
+  get retired(): number {
+    return this.f64[W_RETIRED];
+  }
+
+  /** Runs one instruction. */
+  step(): StopReason {
+    return this.exec(1, 1, true);
+  }
+
+  /** Runs one basic block (the unit between interrupt checks). */
+  runBlock(): StopReason {
+    return this.exec(1, MAX_BLOCK_INSNS, true);
+  }
+
+  /**
+   * Runs whole blocks until at least `maxInsns` instructions retired (the last
+   * block may overshoot by fewer than MAX_BLOCK_INSNS), or another stop.
+   */
+  run(maxInsns: number): StopReason {
+    this.stopRequested = false;
+    return this.exec(maxInsns, MAX_BLOCK_INSNS, false);
+  }
+
+  private exec(maxInsns: number, perBlock: number, oneBlock: boolean): StopReason {
+    const c = this.cpu;
+    const s = this.s;
+    const f64 = this.f64;
+    const handlers = this.handlers;
+    const cache = this.cache;
+    const mem = c.mem;
+    c.syncMode();
+    this.fault = null;
+    this.unhandled = null;
+    this.unhandledInsn = null;
+    c.trapVector = -1;
+    if (s[W_HALTED] !== 0) return StopReason.HALT;
+    const target = f64[W_RETIRED] + maxInsns;
+    let cur: CachedInsn | null = null;
+    try {
+      for (;;) {
+        const eip = s[W_EIP];
+        const code32 = (s[W_MODE] & MODE_CODE32) !== 0;
+        if (c.seg.fast[1] === 0 && eip > s[W_CS_LIMIT]) throw fault(Vector.GP, 0);
+        const lin = (s[W_CS_BASE] + eip) | 0;
+        // Instruction fetch: the TLB fast path, else a fill for execute access.
+        const e = mem.tlb[lin >>> 12];
+        const phys = (e & mem.readBit) !== 0 ? (e & ~PAGE_MASK) | (lin & PAGE_MASK) : mem.translateRead(lin, Access.EXEC);
+        const block = cache.lookup(phys, lin, code32);
+        const insns = block.insns;
+        const n = insns.length < perBlock ? insns.length : perBlock;
+        const mask = c.ipMask;
+        c.blockExit = false;
+        let k = 0;
+        while (k < n) {
+          const i = insns[k];
+          cur = i;
+          s[W_EIP] = (s[W_EIP] + i.length) & mask;
+          handlers[i.form](c, i);
+          k++;
+          if (c.blockExit) break;
+        }
+        cur = null;
+        f64[W_RETIRED] += k;
+        if (c.blockExit) {
+          if (c.trapVector >= 0) {
+            this.trapVector = c.trapVector;
+            return StopReason.TRAP;
+          }
+          if (s[W_HALTED] !== 0) return StopReason.HALT;
+          // Mode, stack size or CPL may have changed (POPF, STI, system handlers).
+          c.syncMode();
+        }
+        if (this.stopRequested) return StopReason.STOP;
+        if (oneBlock) return StopReason.BLOCK_END;
+        if (f64[W_RETIRED] >= target) return StopReason.BUDGET;
+      }
+    } catch (e) {
+      if (cur !== null) {
+        // Undo the EIP advance: the faulting instruction has not retired.
+        s[W_EIP] = (s[W_EIP] - cur.length) & c.ipMask;
+        f64[W_RETIRED] += cur.pos;
+      }
+      if (e instanceof CpuFault) {
+        this.fault = e;
+        this.recordFault(e);
+        return StopReason.FAULT;
+      }
+      if (e === UNHANDLED && cur !== null) {
+        this.unhandled = FORMS[cur.form];
+        this.unhandledInsn = cur;
+        return StopReason.UNHANDLED;
+      }
+      throw e;
+    }
+  }
+
+  private recordFault(e: CpuFault): void {
+    const s = this.s;
+    s[L.FAULT_PENDING >> 2] = 1;
+    s[L.FAULT_VECTOR >> 2] = e.vector;
+    s[L.FAULT_ERROR_CODE >> 2] = e.errorCode;
+    s[L.FAULT_EIP >> 2] = s[W_EIP];
+  }
+}
