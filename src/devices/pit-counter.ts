@@ -284,29 +284,30 @@ export class PitCounter {
     if (!this.started || !this.running) return NEVER;
     const n = this.period;
     const e = this.elapsed(now);
-    const tickOf = (target: number): number => now + (target - e);
-    let change = NEVER;
+    // Tick at which e would be 0 (e is clamped to 0 before the load tick).
+    const origin = this.segmentStart - this.elapsedBase;
+    let target = NEVER;
     switch (this.baseMode) {
       case 0:
       case 1:
-        change = e < n ? tickOf(n) : NEVER;
+        if (e < n) target = n;
         break;
       case 2:
       case 3: {
+        // Falls where e mod N = fall, rises where e mod N = 0. N = 1 never changes
+        // (mode 2 holds OUT low, mode 3 high); the datasheet calls it illegal.
+        if (n === 1) break;
         const fall = this.baseMode === 2 ? n - 1 : Math.ceil(n / 2);
         const phase = e % n;
-        const toFall = (((fall - phase - 1) % n) + n) % n + 1;
-        const toRise = n - phase;
-        // N = 1 in mode 2 (illegal) would hold OUT low; mode 3 with N = 1 never falls.
-        const fallCount = fall === 0 || fall === n ? NEVER : toFall;
-        change = now + Math.min(fallCount, toRise);
-        if (fallCount === NEVER && this.baseMode === 3) change = NEVER;
-        if (n === 1) change = NEVER;
+        const toFall = ((((fall - phase - 1) % n) + n) % n) + 1;
+        target = e + Math.min(toFall, n - phase);
         break;
       }
       default:
-        change = e < n ? tickOf(n) : e === n ? tickOf(n + 1) : NEVER;
+        if (e < n) target = n;
+        else if (e === n) target = n + 1;
     }
+    const change = target === NEVER ? NEVER : origin + target;
     // A pending reload changes the waveform: re-evaluate no later than then.
     return Math.min(change, this.pendingAt);
   }
