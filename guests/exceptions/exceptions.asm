@@ -19,38 +19,6 @@ SEL_READONLY   equ 0x40
 
 %include "syskit.inc"
 
-NO_EIP equ 0xFFFFFFFF
-
-; ARM resume: the next fault resumes at `resume`; clears the record.
-%macro ARM 1
-    mov dword [fault_count], 0
-    mov dword [fault_vec], 0xFFFFFFFF
-    mov dword [fault_err], 0xFFFFFFFF
-    mov dword [fault_eip], 0
-    mov dword [resume_eip], %1
-%endmacro
-
-; EXPECT "name", label, vector, error code, eip - label (NO_EIP: not checked)
-%macro EXPECT 5
-    section .rodata
-  %%n: db %1, 0
-    section .text
-    pushad
-    mov esi, %%n
-    mov edi, %2
-    mov eax, %3
-    mov ebx, %4
-    mov ecx, %5
-    call report_fault
-    popad
-%endmacro
-
-; Expect that nothing faulted since ARM.
-%macro EXPECT_NONE 1
-    mov dword [resume_eip], 0
-    CHECK [fault_count], 0, %1
-%endmacro
-
 section .text
 global kmain
 kmain:
@@ -275,59 +243,6 @@ kmain:
     DEC [failures]
     NL
     EXIT_WITH_FAILURES
-
-; esi name, edi label, eax/ebx/ecx expected vector/error/eip offset.
-; Prints "name: vector V err 0xEEEE eip label+0xD ok" (or FAIL and the want).
-report_fault:
-    mov dword [resume_eip], 0
-    push ecx
-    push ebx
-    push eax
-    call puts
-    cmp dword [fault_count], 0
-    jne .faulted
-    SAY ": no fault"
-    add esp, 12
-    jmp .fail
-.faulted:
-    SAY ": vector "
-    DEC [fault_vec]
-    SAY " err "
-    HEX [fault_err], 4
-    cmp dword [esp + 8], NO_EIP
-    je .no_eip
-    SAY " eip label+"
-    mov eax, [fault_eip]
-    sub eax, edi
-    HEX eax, 2
-.no_eip:
-    cmp dword [fault_count], 1
-    je .once
-    SAY " count "
-    DEC [fault_count]
-.once:
-    pop eax
-    pop ebx
-    pop ecx
-    cmp dword [fault_count], 1
-    jne .fail
-    cmp eax, [fault_vec]
-    jne .fail
-    cmp ebx, [fault_err]
-    jne .fail
-    cmp ecx, NO_EIP
-    je .ok
-    mov edx, [fault_eip]
-    sub edx, edi
-    cmp ecx, edx
-    jne .fail
-.ok:
-    SAYLN " ok"
-    ret
-.fail:
-    inc dword [failures]
-    SAYLN " FAIL"
-    ret
 
 PF_ABSENT   equ 0x300000
 PF_READONLY equ 0x301000

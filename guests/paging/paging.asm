@@ -26,14 +26,6 @@ A equ 0x20
 D equ 0x40
 PS equ 0x80
 
-; ARM resume: the next recorded fault resumes at `resume`.
-%macro ARM 1
-    mov dword [fault_count], 0
-    mov dword [fault_vec], 0xFFFFFFFF
-    mov dword [fault_err], 0xFFFFFFFF
-    mov dword [resume_eip], %1
-%endmacro
-
 NO_FAULT equ 0xFFFFFFFF
 
 ; REPORT_PF "what", cr2 base symbol, expected error code (or NO_FAULT):
