@@ -10,12 +10,13 @@ const REG16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
 const REG8 = ['al', 'cl', 'dl', 'bl', 'ah', 'ch', 'dh', 'bh'];
 const SREG = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'];
 
-/** Size keyword capstone prints before a memory operand of each shape ('' = none). */
-const MEM_SIZE: Readonly<Record<string, string>> = {
-  'r/m8': 'byte', 'r/m16': 'word', 'r/m32': 'dword', m8: 'byte', m16: 'word', m32: 'dword', m64: 'qword',
-  m: '', 'm16&32': '', 'm16&16': 'dword', 'm32&32': 'qword', 'm16:16': '', 'm16:32': '',
-  m32fp: 'dword', m64fp: 'qword', m80fp: 'xword', m16int: 'word', m32int: 'dword', m64int: 'qword',
-  m80dec: 'tbyte', m80bcd: 'tbyte', m2byte: 'word', 'm14/28byte': '', 'm94/108byte': '',
+/** What capstone prints before a memory operand of each shape. */
+const MEM_PREFIX: Readonly<Record<string, string>> = {
+  'r/m8': 'byte ptr ', 'r/m16': 'word ptr ', 'r/m32': 'dword ptr ', m8: 'byte ptr ', m16: 'word ptr ', m32: 'dword ptr ',
+  m64: 'qword ptr ', m: '', 'm16&32': '', 'm16&16': 'dword ptr ', 'm32&32': 'qword ptr ', 'm16:16': 'ptr ', 'm16:32': 'ptr ',
+  m32fp: 'dword ptr ', m64fp: 'qword ptr ', m80fp: 'xword ptr ', m16int: 'word ptr ', m32int: 'dword ptr ', m64int: 'qword ptr ',
+  m80dec: 'tbyte ptr ', m80bcd: 'tbyte ptr ', m2byte: 'word ptr ', 'm14/28byte': '', 'm94/108byte': 'dword ptr ',
+  moffs8: 'byte ptr ', moffs16: 'word ptr ', moffs32: 'dword ptr ',
 };
 
 /** Capstone names for forms whose SDM mnemonic differs, keyed by SDM instruction text. */
@@ -45,7 +46,7 @@ function shapeSize(shape: string): number {
   return 0;
 }
 
-function memText(insn: Insn, size: string): string {
+function memText(insn: Insn, prefix: string): string {
   const names = insn.addrSize === 16 ? REG16 : REG32;
   const parts: string[] = [];
   if (insn.base !== NO_REG) parts.push(names[insn.base]);
@@ -56,25 +57,41 @@ function memText(insn: Insn, size: string): string {
   else if (insn.disp > 0) text += ' + ' + formatNumber(insn.disp);
   else if (insn.disp < 0) text += ' - ' + formatNumber(-insn.disp);
   const seg = (insn.prefixes & P_SEG) !== 0 ? SREG[insn.seg] + ':' : '';
-  return (size ? size + ' ptr ' : '') + seg + '[' + text + ']';
+  return prefix + seg + '[' + text + ']';
 }
+
+/** Forms whose r/m16 register operand capstone names at the operand size. */
+const SELECTOR_RM16: ReadonlySet<string> = new Set(['MOV', 'SLDT', 'STR', 'SMSW', 'LAR', 'LSL']);
+
+const UNSIGNED_LOGIC: ReadonlySet<string> = new Set(['AND', 'OR', 'XOR']);
 
 /** Opcodes whose imm8 is sign-extended to the operand size (83 /digit, PUSH imm8, IMUL imm8). */
 const SIGN_EXTENDED_IMM8: ReadonlySet<number> = new Set([0x83, 0x6a, 0x6b]);
 
 function operandText(form: InsnForm, shape: string, insn: Insn, address: number, second: boolean): string {
   if (shape.startsWith('r/m')) {
-    return insn.mod === 3 ? regName(shapeSize(shape), insn.rm) : memText(insn, MEM_SIZE[shape] ?? '');
+    if (insn.mod !== 3) return memText(insn, form.mnemonic === 'INVLPG' ? 'byte ptr ' : MEM_PREFIX[shape]);
+    // A selector-sized r/m16 register prints at the operand size (capstone: "mov ss, ecx", "sldt ecx").
+    const size = shape === 'r/m16' && SELECTOR_RM16.has(form.mnemonic) ? insn.opSize : shapeSize(shape);
+    return regName(size, insn.rm);
   }
   if (shape === 'r8' || shape === 'r16' || shape === 'r32') {
-    return regName(shapeSize(shape), form.modIgnored ? insn.rm : insn.reg);
+    // BSWAP with a 16-bit operand size names the 16-bit register (its result is undefined, SDM BSWAP).
+    const size = form.mnemonic === 'BSWAP' ? insn.opSize : shapeSize(shape);
+    return regName(size, form.modIgnored ? insn.rm : insn.reg);
   }
   if (shape.startsWith('imm')) {
     const size = shapeSize(shape);
-    // ENTER's second immediate lives in imm2.
-    const value = second ? insn.imm2 : insn.imm;
-    // An imm8 sign-extended into a wider operand prints signed, like capstone.
-    if (size === 8 && form.map === 0 && SIGN_EXTENDED_IMM8.has(form.bytes[0])) return formatNumber(value);
+    // ENTER's second immediate lives in imm2 (zero-extended); capstone prints it signed.
+    const value = second ? (insn.imm2 << 24) >> 24 : insn.imm;
+    if (second) return formatNumber(value);
+    // An imm8 sign-extended into a wider operand prints signed, like capstone,
+    // except for the logical AND/OR/XOR, which capstone prints unsigned at the operand size.
+    if (size === 8 && form.map === 0 && SIGN_EXTENDED_IMM8.has(form.bytes[0])) {
+      if (!UNSIGNED_LOGIC.has(form.mnemonic)) return formatNumber(value);
+      return formatNumber((value & (insn.opSize === 16 ? 0xffff : 0xffffffff)) >>> 0);
+    }
+    if (form.mnemonic === 'ENTER') return formatNumber(value);
     const mask = size === 8 ? 0xff : size === 16 ? 0xffff : 0xffffffff;
     return formatNumber((value & mask) >>> 0);
   }
@@ -82,16 +99,17 @@ function operandText(form: InsnForm, shape: string, insn: Insn, address: number,
     const mask = insn.opSize === 16 ? 0xffff : 0xffffffff;
     return formatNumber(((address + insn.length + insn.imm) & mask) >>> 0);
   }
-  if (shape.startsWith('moffs')) {
-    return memText(insn, ({ moffs8: 'byte', moffs16: 'word', moffs32: 'dword' } as Record<string, string>)[shape]);
+  if (shape.startsWith('ptr16:')) {
+    // capstone writes "lcall sel, off" but "ljmp sel:off".
+    const offset = formatNumber((insn.imm & (shape === 'ptr16:16' ? 0xffff : 0xffffffff)) >>> 0);
+    return formatNumber(insn.imm2) + (form.mnemonic === 'CALL' ? ', ' : ':') + offset;
   }
-  if (shape.startsWith('ptr16:')) return formatNumber(insn.imm2) + ':' + formatNumber(insn.imm >>> 0 & (shape === 'ptr16:16' ? 0xffff : 0xffffffff));
   if (shape === 'Sreg') return SREG[insn.reg] ?? '?';
   if (shape === 'CR0-CR7') return 'cr' + insn.reg;
   if (shape === 'DR0-DR7') return 'dr' + insn.reg;
   if (shape === 'ST(i)') return 'st(' + insn.reg + ')';
   if (shape === 'ST' || shape === 'ST(0)') return 'st(0)';
-  if (shape in MEM_SIZE) return memText(insn, MEM_SIZE[shape]);
+  if (shape in MEM_PREFIX) return memText(insn, form.mnemonic === 'INVLPG' ? 'byte ptr ' : MEM_PREFIX[shape]);
   return shape.toLowerCase();
 }
 
@@ -111,11 +129,47 @@ export function mnemonicOf(form: InsnForm): string {
   return NAME_BY_INSTRUCTION[form.instruction] ?? form.mnemonic.toLowerCase();
 }
 
+/** Implicit operands of the string instructions, as capstone spells them: [destination, source]. */
+function stringOperands(form: InsnForm, insn: Insn): string[] | null {
+  const kind = form.mnemonic.slice(0, -1);
+  const width = form.mnemonic.slice(-1);
+  if (!['MOVS', 'CMPS', 'STOS', 'LODS', 'SCAS', 'INS', 'OUTS'].includes(kind) || !'BWD'.includes(width)) return null;
+  const size = width === 'B' ? 8 : width === 'W' ? 16 : 32;
+  const ptr = size === 8 ? 'byte ptr ' : size === 16 ? 'word ptr ' : 'dword ptr ';
+  const names = insn.addrSize === 16 ? REG16 : REG32;
+  const dst = `${ptr}es:[${names[7]}]`;
+  const src = `${ptr}${(insn.prefixes & P_SEG) !== 0 ? SREG[insn.seg] + ':' : ''}[${names[6]}]`;
+  const acc = regName(size, 0);
+  switch (kind) {
+    case 'MOVS': return [dst, src];
+    case 'CMPS': return [src, dst];
+    case 'STOS': return [dst, acc];
+    case 'LODS': return [acc, src];
+    case 'SCAS': return [acc, dst];
+    case 'INS': return [dst, 'dx'];
+    default: return ['dx', src];
+  }
+}
+
+/** Operands capstone leaves out: the implied ST(0) of D8/DE register forms and FCOMI-family "ST". */
+function visibleOperands(form: InsnForm): readonly string[] {
+  const ops = form.operands;
+  if (ops.length === 2 && form.map === 0 && form.bytes.length === 2) {
+    if (ops[0] === 'ST' || (form.bytes[0] === 0xd8 && ops[0] === 'ST(0)')) return [ops[1]];
+    if (form.bytes[0] === 0xde && ops[1] === 'ST(0)') return [ops[0]];
+  }
+  // XCHG (E)AX, r: capstone puts the register operand first.
+  if (form.mnemonic === 'XCHG' && form.regInOpcode) return [ops[1], ops[0]];
+  return ops;
+}
+
 /** Formats a successfully decoded instruction located at `address`. */
 export function formatInsn(insn: Insn, address: number): string {
   const form = FORMS[insn.form];
   let imms = 0;
-  const ops = form.operands.map((shape) => operandText(form, shape, insn, address, shape.startsWith('imm') && imms++ > 0));
+  const ops =
+    stringOperands(form, insn) ??
+    visibleOperands(form).map((shape) => operandText(form, shape, insn, address, shape.startsWith('imm') && imms++ > 0));
   const text = prefixText(form, insn) + mnemonicOf(form);
   return ops.length > 0 ? text + ' ' + ops.join(', ') : text;
 }

@@ -74,7 +74,7 @@ describe('golden vectors', () => {
       compared++;
       if (formatInsn(insn, 0x1000) === v.capstone.text) same++;
     }
-    // The rest differ in operand spelling only (implicit string/x87 operands, far pointers).
-    expect(same / compared).toBeGreaterThan(0.8);
+    // The rest are capstone quirks in operand spelling only (RCL m, 1 without its 1; hint NOPs with two operands; FNSAVE sizes).
+    expect(same / compared).toBeGreaterThan(0.99);
   });
 });
