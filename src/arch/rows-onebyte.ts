@@ -160,9 +160,11 @@ export const ONE_BYTE_ROWS: readonly RowSpec[] = [
   // Far return: the SDM writes "RET"; RETF names it apart from the near form.
   { opcode: 'CA iw', instruction: 'RETF imm16', ...FAR },
   { opcode: 'CB', instruction: 'RETF', ...FAR },
-  { opcode: 'CC', instruction: 'INT3', ...FAR },
-  { opcode: 'CD ib', instruction: 'INT imm8', ...FAR },
-  { opcode: 'CE', instruction: 'INTO', reads: 'O', ...FAR },
+  // Interrupts push EFLAGS, then clear TF, NT, RF and VM, and IF for
+  // interrupt gates (SDM INT n, "Operation"); INTO first tests OF.
+  { opcode: 'CC', instruction: 'INT3', reads: ALL, writes: 'TINRV', ...FAR },
+  { opcode: 'CD ib', instruction: 'INT imm8', reads: ALL, writes: 'TINRV', ...FAR },
+  { opcode: 'CE', instruction: 'INTO', reads: ALL, writes: 'TINRV', ...FAR },
   { opcode: 'CF', instruction: 'IRET', opSize: 16, writes: ALL, ...FAR },
   { opcode: 'CF', instruction: 'IRETD', opSize: 32, writes: ALL, ...FAR },
 
@@ -197,7 +199,7 @@ export const ONE_BYTE_ROWS: readonly RowSpec[] = [
   { opcode: 'EF', instruction: 'OUT DX, EAX', opSize: 32, ...PRIV },
 
   // F1: INT1 (ICEBP), documented in the SDM's INT n page; raises #DB.
-  { opcode: 'F1', instruction: 'INT1', endsBlock: true },
+  { opcode: 'F1', instruction: 'INT1', reads: ALL, writes: 'TINRV', endsBlock: true },
   { opcode: 'F4', instruction: 'HLT', ...PRIV, endsBlock: true },
   { opcode: 'F5', instruction: 'CMC', reads: 'C', writes: 'C' },
   { opcode: 'F8', instruction: 'CLC', writes: 'C' },
