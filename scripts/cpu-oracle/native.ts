@@ -1,13 +1,22 @@
 // Talks to the native harness (harness.c): serializes cases, runs them in
 // batches through one process per batch, parses the results.
 
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATA_SIZE, type MemRun } from '../../test/support/cpu-fixture.js';
 
-export const HARNESS_PATH = join(dirname(fileURLToPath(import.meta.url)), '.build', 'harness');
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const HARNESS_PATH = join(HERE, '.build', 'harness');
+const HARNESS_SOURCE = join(HERE, 'harness.c');
+
+/** Builds the harness (gcc -m32, from the gcc-multilib package) when it is missing or older than its source. */
+export function buildHarness(): void {
+  if (existsSync(HARNESS_PATH) && statSync(HARNESS_PATH).mtimeMs >= statSync(HARNESS_SOURCE).mtimeMs) return;
+  mkdirSync(dirname(HARNESS_PATH), { recursive: true });
+  execFileSync('gcc', ['-m32', '-O2', '-no-pie', '-Wall', '-Wextra', '-o', HARNESS_PATH, HARNESS_SOURCE], { stdio: 'inherit' });
+}
 
 export interface NativeInput {
   code: Uint8Array;
@@ -89,9 +98,7 @@ function parse(out: Buffer, expected: number): NativeResult[] {
 
 /** Runs every case on the real CPU, in order. */
 export function runNative(cases: readonly NativeInput[]): NativeResult[] {
-  if (!existsSync(HARNESS_PATH)) {
-    throw new Error(`native harness not built: run scripts/cpu-oracle/regenerate.sh (expected ${HARNESS_PATH})`);
-  }
+  buildHarness();
   const results: NativeResult[] = [];
   for (let i = 0; i < cases.length; i += BATCH) {
     const batch = cases.slice(i, i + BATCH);

@@ -41,6 +41,12 @@ export interface PlanOptions {
   avoid?: number[];
   /** Allow ESP as a reg/rm register operand (default false: ESP stays the stack). */
   allowEsp?: boolean;
+  /**
+   * Sequences: registers change between instructions, so memory operands use
+   * only addressing that stays in the data area whatever they hold: [disp32]
+   * and [ESP+disp8] (ESP only moves by pushes and pops there). No register is set.
+   */
+  stableMem?: boolean;
 }
 
 /** The 32-bit register an operand register number of `width` lives in. */
@@ -162,6 +168,15 @@ export function planOperands(d: Draft, form: InsnForm, opts: PlanOptions = {}): 
           slots.push(regSlot(d, op, r, op.width));
         } else {
           memOff = opts.memOff ?? 0x200 + rng.below(0x2c00);
+          if (opts.stableMem) {
+            const viaEsp = rng.chance(0.3);
+            const mem: Mem32 = viaEsp
+              ? { base: ESP, index: -1, scale: 0, disp: rng.below(256) - 128, dispSize: 1 }
+              : { base: -1, index: -1, scale: 0, disp: (DATA_BASE + memOff) >>> 0, dispSize: 4 };
+            choice.rm = { mem32: mem };
+            slots.push(memSlot(d, op, viaEsp ? -1 : memOff, op.width || 32));
+            break;
+          }
           const { mem, regs } = planMem32(d, rng, memOff, taken);
           regs.forEach((r) => taken.add(r));
           addrRegs.push(...regs);

@@ -193,6 +193,37 @@ export function loadRandomSequences(dir = FIXTURE_DIR): CpuCase[] {
   return existsSync(path) ? loadShard(path) : [];
 }
 
+/** What an emulator reports after running a case in the flat context. */
+export interface FlatRunResult {
+  /** EAX..EDI at the end (or at the fault). */
+  regs: ArrayLike<number>;
+  eflags: number;
+  /** The data area (DATA_SIZE bytes from DATA_BASE) at the end. */
+  data: Uint8Array;
+  /** Exception vector raised, or NO_FAULT. */
+  vector: number;
+  /** EIP at the end: CODE_BASE + code length, the faulting instruction, or past a trapping one. */
+  eip: number;
+}
+
+/**
+ * Runs one case in the flat context described at the top of this file: code
+ * at CODE_BASE (the rest of the code page INT3), data area from
+ * initialDataArea(c), registers and EFLAGS from c.input, until EIP reaches
+ * CODE_BASE + code length or an exception. scripts/cpu-oracle/random-seq.ts
+ * loads `runFlatCase` of this type from src/interp/flat.ts when it exists.
+ */
+export type FlatRunner = (c: CpuCase) => FlatRunResult;
+
+/** Differences between a flat run and the recorded outcome (empty = pass). */
+export function compareRun(c: CpuCase, r: FlatRunResult): string[] {
+  const diffs: string[] = [];
+  if (r.vector !== c.vector) diffs.push(`vector ${r.vector} != ${c.vector}`);
+  if (r.eip >>> 0 !== c.eip >>> 0) diffs.push(`EIP ${hex32(r.eip)} != ${hex32(c.eip)}`);
+  diffs.push(...compareState(c, Array.from(r.regs), r.eflags, r.data));
+  return diffs;
+}
+
 /** Register-by-register and flag differences between an emulated end state and the recorded one (empty = pass). */
 export function compareState(c: CpuCase, regs: readonly number[], eflags: number, data: Uint8Array): string[] {
   const names = ['EAX', 'ECX', 'EDX', 'EBX', 'ESP', 'EBP', 'ESI', 'EDI'];
