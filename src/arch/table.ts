@@ -1,5 +1,14 @@
 // The instruction table: every row of the per-map row files parsed once into
 // an InsnForm (DESIGN decision 2). FORMS[id] is what Insn.form points at.
+//
+// Conventions of the row columns:
+// - opSize is set on every row whose operands are sized by the operand size
+//   (SDM lists those forms twice); rows without it match both sizes.
+// - writes = flags given a defined value; undef = flags left undefined (the
+//   two are disjoint; both are clobbered). A form that may leave a flag
+//   unchanged (a shift by a count masked to 0) lists it in reads as well, so
+//   liveness analysis sees the old value flow through.
+// - cls and endsBlock: docs/cpu-model.md, "Instruction classes".
 import { parseFlags } from './flags.js';
 import type { ImmCode, InsnForm, RowSpec } from './types.js';
 import { ALU_ROWS } from './rows-alu.js';

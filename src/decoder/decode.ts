@@ -53,6 +53,9 @@ function readUnsigned(bytes: Uint8Array, pos: number, size: number): number {
  * Prefix rules: the last segment override wins; of F2/F3 the last one wins
  * (only its P_REP/P_REPNE bit is set); LOCK on a form that does not accept it,
  * or with a register operand, is INVALID (#UD, SDM LOCK).
+ * Field conventions beyond insn.ts: x87 register forms (D8-DF with mod = 3)
+ * set reg = rm = i of ST(i); MOV CRn/DRn report mod = 3 whatever the encoded
+ * mod (it is ignored, SDM MOV CRn). On a non-OK status `out` is unspecified.
  */
 export function decode(bytes: Uint8Array, pos: number, end: number, code32: boolean, out: Insn): DecodeStatus {
   out.clear();
