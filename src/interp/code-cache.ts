@@ -29,6 +29,8 @@ export class Block {
 
 /** Forms after which a block must end: control transfers and mode/halt/trap forms. */
 const ENDS_BLOCK = Uint8Array.from(FORMS, (f) => (f.endsBlock || f.cls === 'control' ? 1 : 0));
+/** Forms whose handlers see EIP (see CachedInsn.eipBefore). */
+const EIP_BEFORE = Uint8Array.from(FORMS, (f) => (f.cls !== 'innocuous' || f.rep !== 'none' || f.endsBlock ? 1 : 0));
 
 export class CodeCache {
   private frames: (Block[] | undefined)[] = [];
@@ -92,11 +94,14 @@ export class CodeCache {
       }
       if (status !== DecodeStatus.OK) {
         insn.form = status === DecodeStatus.INVALID ? FORM_UD : FORM_GP;
+        insn.nextOff = pos - phys + insn.length;
         insns.push(insn);
         break;
       }
       insns.push(insn);
       pos += insn.length;
+      insn.nextOff = pos - phys;
+      insn.eipBefore = EIP_BEFORE[insn.form] !== 0;
       if (ENDS_BLOCK[insn.form] !== 0 || this.stopsBlock[insn.form] !== 0) break;
       if (insns.length >= MAX_BLOCK_INSNS || pos >= pageEnd) break;
     }
@@ -129,6 +134,8 @@ export class CodeCache {
       status = decode(buf, 0, MAX_INSN_LENGTH, code32, insn);
     }
     if (status !== DecodeStatus.OK) insn.form = status === DecodeStatus.INVALID ? FORM_UD : FORM_GP;
+    else insn.eipBefore = EIP_BEFORE[insn.form] !== 0;
+    insn.nextOff = insn.length;
     return insn;
   }
 }

@@ -246,7 +246,20 @@ export class Cpu {
     this.setSp(sp);
   }
   push32(v: number): void {
-    this.push(4, v);
+    if (!this.stack32) {
+      this.push(4, v);
+      return;
+    }
+    const sp = (this.r[ESP] - 4) | 0;
+    this.mem.write32(this.seg.writeAddr(SS, sp, 4), v);
+    this.r[ESP] = sp;
+  }
+  pop32(): number {
+    if (!this.stack32) return this.pop(4);
+    const sp = this.r[ESP];
+    const v = this.mem.read32(this.seg.readAddr(SS, sp, 4));
+    this.r[ESP] = (sp + 4) | 0;
+    return v;
   }
   /** Reads the value `size` bytes wide `offset` bytes above the stack top. */
   peek(size: number, offset: number): number {

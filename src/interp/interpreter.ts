@@ -130,6 +130,7 @@ export class Interpreter {
     if (s[W_HALTED] !== 0) return StopReason.HALT;
     const target = f64[W_RETIRED] + maxInsns;
     let cur: CachedInsn | null = null;
+    let base = 0;
     try {
       for (;;) {
         const eip = s[W_EIP];
@@ -143,16 +144,19 @@ export class Interpreter {
         const insns = block.insns;
         const n = insns.length < perBlock ? insns.length : perBlock;
         const mask = c.ipMask;
+        base = eip;
         c.blockExit = false;
         let k = 0;
         while (k < n) {
           const i = insns[k];
           cur = i;
-          s[W_EIP] = (s[W_EIP] + i.length) & mask;
+          if (i.eipBefore) s[W_EIP] = (base + i.nextOff) & mask;
           handlers[i.form](c, i);
           k++;
           if (c.blockExit) break;
         }
+        const last = insns[k - 1];
+        if (!last.eipBefore) s[W_EIP] = (base + last.nextOff) & mask;
         cur = null;
         f64[W_RETIRED] += k;
         if (c.blockExit) {
@@ -170,8 +174,8 @@ export class Interpreter {
       }
     } catch (e) {
       if (cur !== null) {
-        // Undo the EIP advance: the faulting instruction has not retired.
-        s[W_EIP] = (s[W_EIP] - cur.length) & c.ipMask;
+        // EIP of the faulting instruction: it has not retired.
+        s[W_EIP] = (base + cur.nextOff - cur.length) & c.ipMask;
         f64[W_RETIRED] += cur.pos;
       }
       if (e instanceof CpuFault) {

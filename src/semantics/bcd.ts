@@ -61,8 +61,7 @@ export function registerBcd(def: Define): void {
     c.setReg16(0, al);
     setEager(c.s, ARITH, szp8(al));
   };
-  def('AAM', (c) => aam(c, 10));
+  // D4 0A / D5 0A are AAM / AAD: the same forms with base 10.
   def('AAM imm8', (c, i) => aam(c, i.imm & 0xff));
-  def('AAD', (c) => aad(c, 10));
   def('AAD imm8', (c, i) => aad(c, i.imm & 0xff));
 }

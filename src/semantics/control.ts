@@ -14,10 +14,20 @@ function relJump(c: Cpu, i: Insn): void {
   c.jump(c.nextEip() + i.imm, i.opSize);
 }
 
+function jcc(c: Cpu, i: Insn, cc: number): void {
+  if (condition(c.s, cc)) c.jump(c.s[W_EIP] + i.imm, i.opSize);
+}
+
+// One literal per condition so each inlines `condition` with cc folded.
+const JCC: Handler[] = [
+  (c, i) => jcc(c, i, 0), (c, i) => jcc(c, i, 1), (c, i) => jcc(c, i, 2), (c, i) => jcc(c, i, 3),
+  (c, i) => jcc(c, i, 4), (c, i) => jcc(c, i, 5), (c, i) => jcc(c, i, 6), (c, i) => jcc(c, i, 7),
+  (c, i) => jcc(c, i, 8), (c, i) => jcc(c, i, 9), (c, i) => jcc(c, i, 10), (c, i) => jcc(c, i, 11),
+  (c, i) => jcc(c, i, 12), (c, i) => jcc(c, i, 13), (c, i) => jcc(c, i, 14), (c, i) => jcc(c, i, 15),
+];
+
 export function jccHandler(cc: number): Handler {
-  return (c: Cpu, i: Insn) => {
-    if (condition(c.s, cc)) c.jump(c.nextEip() + i.imm, i.opSize);
-  };
+  return JCC[cc];
 }
 
 /** The count register of LOOP/JCXZ is CX or ECX by address size. */

@@ -6,8 +6,8 @@
 import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import { cpuidLeaf } from '../cpu/cpuid.js';
-import { carry, getFlag } from '../cpu/lazy-flags.js';
-import { CF, DF, IF, IOPL, IOPL_SHIFT, OF } from '../arch/flags.js';
+import { carry, getFlag, setEager } from '../cpu/lazy-flags.js';
+import { CF, DF, IF, IOPL, IOPL_SHIFT, OF, ZF } from '../arch/flags.js';
 import { type Cpu, W_HALTED } from '../interp/cpu.js';
 import type { Insn } from '../decoder/insn.js';
 import { type Define, type Handler, sext } from './handler.js';
@@ -58,7 +58,6 @@ export function registerMisc(def: Define): void {
     throw fault(Vector.UD);
   };
   def('UD2', ud);
-  def('UD1 r32, r/m32', ud);
 
   def('CPUID', (c) => {
     const [a, b, cc, d] = cpuidLeaf(c.r[0]);
@@ -126,6 +125,19 @@ export function registerMisc(def: Define): void {
   };
   def('BOUND r16, m16&16', bound(16));
   def('BOUND r32, m32&32', bound(32));
+
+  // ARPL (SDM ARPL): raise the RPL of a selector; #UD outside protected mode.
+  def('ARPL r/m16, r16', (c, i) => {
+    if (!c.protectedMode || c.vm86) throw fault(Vector.UD);
+    const src = c.reg16(i.reg);
+    const d = i.hasMem ? c.rmwBegin(i, 2) : c.reg16(i.rm);
+    if ((d & 3) < (src & 3)) {
+      const v = (d & ~3) | (src & 3);
+      if (i.hasMem) c.rmwEnd(2, v);
+      else c.setReg16(i.rm, v);
+      setEager(c.s, ZF, ZF);
+    } else setEager(c.s, ZF, 0);
+  });
 
   // Segment register reads: no descriptor load involved.
   const SREGS = ['ES', 'CS', 'SS', 'DS', 'FS', 'GS'];

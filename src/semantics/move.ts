@@ -7,14 +7,33 @@ import type { Cpu } from '../interp/cpu.js';
 import type { Insn } from '../decoder/insn.js';
 import { acc, type Define, type Handler, SIZES, sext } from './handler.js';
 
+// The hot 32-bit moves as plain functions (monomorphic, inlinable helpers).
+function movRmR32(c: Cpu, i: Insn): void {
+  if (i.hasMem) c.write32(i.seg, c.ea(i), c.r[i.reg]);
+  else c.r[i.rm] = c.r[i.reg];
+}
+function movRRm32(c: Cpu, i: Insn): void {
+  c.r[i.reg] = i.hasMem ? c.read32(i.seg, c.ea(i)) : c.r[i.rm];
+}
+function movRImm32(c: Cpu, i: Insn): void {
+  c.r[i.reg] = i.imm;
+}
+function lea32(c: Cpu, i: Insn): void {
+  c.r[i.reg] = c.ea(i);
+}
+
 export function registerMove(def: Define): void {
+  def('MOV r/m32, r32', movRmR32);
+  def('MOV r32, r/m32', movRRm32);
+  def('MOV r32, imm32', movRImm32);
+  def('LEA r32, m', lea32);
   for (const size of SIZES) {
     const sfx = String(size);
-    def(`MOV r/m${sfx}, r${sfx}`, (c, i) => c.writeRM(i, size, c.getReg(size, i.reg)));
-    def(`MOV r${sfx}, r/m${sfx}`, (c, i) => c.setReg(size, i.reg, c.readRM(i, size)));
+    if (size !== 32) def(`MOV r/m${sfx}, r${sfx}`, (c, i) => c.writeRM(i, size, c.getReg(size, i.reg)));
+    if (size !== 32) def(`MOV r${sfx}, r/m${sfx}`, (c, i) => c.setReg(size, i.reg, c.readRM(i, size)));
     def(`MOV ${acc(size)}, moffs${sfx}`, (c, i) => c.setReg(size, 0, c.readSized(size, i.seg, c.ea(i))));
     def(`MOV moffs${sfx}, ${acc(size)}`, (c, i) => c.writeSized(size, i.seg, c.ea(i), c.getReg(size, 0)));
-    def(`MOV r${sfx}, imm${sfx}`, (c, i) => c.setReg(size, i.reg, i.imm));
+    if (size !== 32) def(`MOV r${sfx}, imm${sfx}`, (c, i) => c.setReg(size, i.reg, i.imm));
     def(`MOV r/m${sfx}, imm${sfx}`, (c, i) => c.writeRM(i, size, i.imm));
     if (size !== 8) {
       const bytes = size >> 3;
@@ -31,15 +50,13 @@ export function registerMove(def: Define): void {
         }
       };
       def(`XCHG r/m${sfx}, r${sfx}`, xchg);
-      def(`XCHG r${sfx}, r/m${sfx}`, xchg);
       const xchgAcc: Handler = (c, i) => {
         const v = c.getReg(size, i.reg);
         c.setReg(size, i.reg, c.getReg(size, 0));
         c.setReg(size, 0, v);
       };
       def(`XCHG ${acc(size)}, r${sfx}`, xchgAcc);
-      def(`XCHG r${sfx}, ${acc(size)}`, xchgAcc);
-      def(`LEA r${sfx}, m`, (c, i) => c.setReg(size, i.reg, c.ea(i)));
+      if (size === 16) def('LEA r16, m', (c, i) => c.setReg16(i.reg, c.ea(i)));
     }
   }
   def('XCHG r/m8, r8', (c, i) => {
@@ -53,21 +70,12 @@ export function registerMove(def: Define): void {
       c.setReg8(i.reg, m);
     }
   });
-  def('XCHG r8, r/m8', (c, i) => {
-    const v = c.reg8(i.reg);
-    if (!i.hasMem) {
-      c.setReg8(i.reg, c.reg8(i.rm));
-      c.setReg8(i.rm, v);
-    } else {
-      const m = c.rmwBegin(i, 1);
-      c.rmwEnd(1, v);
-      c.setReg8(i.reg, m);
-    }
-  });
-
   def('MOVZX r16, r/m8', (c, i) => c.setReg16(i.reg, c.readRM(i, 8)));
   def('MOVZX r32, r/m8', (c, i) => (c.r[i.reg] = c.readRM(i, 8)));
   def('MOVZX r32, r/m16', (c, i) => (c.r[i.reg] = c.readRM(i, 16)));
+  // 0F B7 / 0F BF with a 16-bit operand size: a plain 16-bit move.
+  def('MOVZX r16, r/m16', (c, i) => c.setReg16(i.reg, c.readRM(i, 16)));
+  def('MOVSX r16, r/m16', (c, i) => c.setReg16(i.reg, c.readRM(i, 16)));
   def('MOVSX r16, r/m8', (c, i) => c.setReg16(i.reg, sext(c.readRM(i, 8), 8)));
   def('MOVSX r32, r/m8', (c, i) => (c.r[i.reg] = sext(c.readRM(i, 8), 8)));
   def('MOVSX r32, r/m16', (c, i) => (c.r[i.reg] = sext(c.readRM(i, 16), 16)));
@@ -83,7 +91,6 @@ export function registerMove(def: Define): void {
     const off = i.addrSize === 32 ? (base + c.reg8(0)) | 0 : (base + c.reg8(0)) & 0xffff;
     c.setReg8(0, c.read8(i.seg, off));
   };
-  def('XLAT m8', xlat);
   def('XLATB', xlat);
 
   // LAHF/SAHF: AH <-> SF:ZF:0:AF:0:PF:1:CF.

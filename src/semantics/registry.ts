@@ -61,3 +61,22 @@ export function handlerFor(form: InsnForm): Handler | undefined {
 export function resolveHandlers(forms: readonly InsnForm[]): (Handler | undefined)[] {
   return forms.map((f) => (f.exec ? handlerFor(f) : undefined));
 }
+
+/**
+ * Forms the system layer implements (descriptor loads, far transfers, IRET,
+ * descriptor-table and control/debug register access, MSRs, LAR/LSL/VERR/
+ * VERW, INVLPG, caches, RSM). The interpreter stops with
+ * StopReason.UNHANDLED on them, or runs the handlers passed to its constructor.
+ */
+export const SYSTEM_LAYER_FORMS: readonly string[] = [
+  'POP ES', 'POP SS', 'POP DS', 'POP FS', 'POP GS', 'MOV Sreg, r/m16',
+  'LES r16, m16:16', 'LES r32, m16:32', 'LDS r16, m16:16', 'LDS r32, m16:32', 'LSS r16, m16:16', 'LSS r32, m16:32',
+  'LFS r16, m16:16', 'LFS r32, m16:32', 'LGS r16, m16:16', 'LGS r32, m16:32',
+  'CALL ptr16:16', 'CALL ptr16:32', 'CALL m16:16', 'CALL m16:32', 'JMP ptr16:16', 'JMP ptr16:32', 'JMP m16:16', 'JMP m16:32',
+  'RETF', 'RETF imm16', 'IRET', 'IRETD',
+  'SLDT r/m16', 'STR r/m16', 'LLDT r/m16', 'LTR r/m16', 'VERR r/m16', 'VERW r/m16',
+  'SGDT m', 'SIDT m', 'LGDT m16&32', 'LIDT m16&32', 'SMSW r/m16', 'LMSW r/m16', 'INVLPG m',
+  'LAR r16, r/m16', 'LAR r32, r/m16', 'LSL r16, r/m16', 'LSL r32, r/m16',
+  'CLTS', 'INVD', 'WBINVD', 'MOV r32, CR0-CR7', 'MOV r32, DR0-DR7', 'MOV CR0-CR7, r32', 'MOV DR0-DR7, r32',
+  'WRMSR', 'RDMSR', 'RDPMC', 'RSM',
+];

@@ -86,17 +86,29 @@ function popf(c: Cpu, i: Insn): void {
   c.blockExit = true;
 }
 
+function pushR32(c: Cpu, i: Insn): void {
+  c.push32(c.r[i.reg]);
+}
+function popR32(c: Cpu, i: Insn): void {
+  const v = c.pop32();
+  c.r[i.reg] = v;
+}
+
 export function registerStack(def: Define): void {
+  def('PUSH r32', pushR32);
+  def('POP r32', popR32);
   for (const size of [16, 32]) {
     const bytes = size >> 3;
     const sfx = String(size);
-    def(`PUSH r${sfx}`, (c, i) => c.push(bytes, c.getReg(size, i.reg)));
+    if (size === 16) def('PUSH r16', (c, i) => c.push(2, c.reg16(i.reg)));
     def(`PUSH r/m${sfx}`, (c, i) => c.push(bytes, c.readRM(i, size)));
     def(`PUSH imm${sfx}`, (c, i) => c.push(bytes, i.imm));
-    def(`POP r${sfx}`, (c, i) => {
-      const v = c.pop(bytes);
-      c.setReg(size, i.reg, v);
-    });
+    if (size === 16) {
+      def('POP r16', (c, i) => {
+        const v = c.pop(2);
+        c.setReg16(i.reg, v);
+      });
+    }
     def(`POP r/m${sfx}`, (c, i) => popRM(c, i, bytes));
   }
   def('PUSH imm8', (c, i) => c.push(i.opSize >> 3, i.imm));

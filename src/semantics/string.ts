@@ -116,22 +116,19 @@ function stringHandler(kind: Kind, size: number): Handler {
   };
 }
 
-const FORMS: [Kind, string, string][] = [
-  [Kind.MOVS, 'MOVS', 'm{s}, m{s}'],
-  [Kind.CMPS, 'CMPS', 'm{s}, m{s}'],
-  [Kind.SCAS, 'SCAS', 'm{s}'],
-  [Kind.LODS, 'LODS', 'm{s}'],
-  [Kind.STOS, 'STOS', 'm{s}'],
-  [Kind.INS, 'INS', 'm{s}, DX'],
-  [Kind.OUTS, 'OUTS', 'DX, m{s}'],
+const FORMS: [Kind, string][] = [
+  [Kind.MOVS, 'MOVS'],
+  [Kind.CMPS, 'CMPS'],
+  [Kind.SCAS, 'SCAS'],
+  [Kind.LODS, 'LODS'],
+  [Kind.STOS, 'STOS'],
+  [Kind.INS, 'INS'],
+  [Kind.OUTS, 'OUTS'],
 ];
 
+/** Registered under the table's size-suffixed names (MOVSB, MOVSW, MOVSD…). */
 export function registerString(def: Define): void {
-  for (const [kind, name, ops] of FORMS) {
-    for (const size of [8, 16, 32]) {
-      const h = stringHandler(kind, size);
-      def(`${name} ${ops.replaceAll('{s}', String(size))}`, h);
-      def(`${name}${size === 8 ? 'B' : size === 16 ? 'W' : 'D'}`, h);
-    }
+  for (const [kind, name] of FORMS) {
+    for (const size of [8, 16, 32]) def(`${name}${size === 8 ? 'B' : size === 16 ? 'W' : 'D'}`, stringHandler(kind, size));
   }
 }
