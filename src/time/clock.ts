@@ -18,6 +18,10 @@
 // and on HLT calls skipTo(nextEventTime()). A timer callback receives the time
 // it was due, so device state is computed at the exact event time even when it
 // is serviced late.
+//
+// Halted time is kept here (idleInsns), not in CpuState.insnsRetired, so the
+// instruction count stays a count of instructions; a machine that wants RDTSC
+// to advance across HLT adds the skipped time to TSC_OFFSET.
 
 /** Instructions per second of guest time at the nominal speed. */
 export const INSNS_PER_SECOND = 1_000_000_000;
