@@ -45,7 +45,7 @@ function modrmFor(form: InsnForm, mod: number, addr32: boolean): number[] {
   return [(1 << 6) | (reg << 3) | rm, 0x08];
 }
 
-function immBytes(form: InsnForm, opSize: number): number[] {
+function immBytes(form: InsnForm): number[] {
   const out: number[] = [];
   let fill = 0x11;
   for (const code of form.imms) {
@@ -54,12 +54,11 @@ function immBytes(form: InsnForm, opSize: number): number[] {
     if (code === 'cd' && form.operands.includes('ptr16:16')) n = 4;
     for (let i = 0; i < n; i++) out.push(fill++ & 0xff);
   }
-  void opSize;
   return out;
 }
 
-/** One encoding of `form` in `mode` with the given ModRM.mod, or null if the form cannot exist there. */
-function encode(form: InsnForm, mode: 16 | 32, mod: number): number[] | null {
+/** One encoding of `form` in `mode` with the given ModRM.mod (3 or 1; ignored without ModRM). */
+function encode(form: InsnForm, mode: 16 | 32, mod: number): number[] {
   const bytes: number[] = [];
   const wantOp = form.opSize || mode;
   const wantAddr = form.addrSize || mode;
@@ -75,7 +74,7 @@ function encode(form: InsnForm, mode: 16 | 32, mod: number): number[] | null {
     if (form.hasModrm) bytes.push(...modrmFor(form, mod, wantAddr === 32));
   }
   if (form.moffs) for (let i = 0; i < wantAddr / 8; i++) bytes.push(0x40 + i);
-  bytes.push(...immBytes(form, wantOp));
+  bytes.push(...immBytes(form));
   return bytes;
 }
 
@@ -95,7 +94,6 @@ async function main(): Promise<void> {
     for (const mode of [32, 16] as const) {
       for (const mod of modsOf(form)) {
         const bytes = encode(form, mode, mod);
-        if (!bytes) continue;
         const hex = Buffer.from(bytes).toString('hex');
         let capstone: GoldenVector['capstone'] = null;
         try {
