@@ -17,8 +17,8 @@
 // rising edge reloads the count; in modes 1 and 5 only its rising edge matters.
 // A new count written in modes 2 and 3 takes effect at the end of the current
 // period (the datasheet lets mode 3 switch at a half period; we use the period).
-// Mode 3 count reads follow the count-by-two sequence; for odd N the detail of
-// the datasheet's extra half-clock is not modelled.
+// Mode 3 count reads follow the datasheet's count-by-two sequence: for odd N,
+// N - 1 is loaded and the count rests at 0 for the extra clock of the high half.
 
 export const enum Access {
   Latch = 0,
@@ -249,8 +249,9 @@ export class PitCounter {
         const high = Math.ceil(n / 2);
         const phase = e % n;
         const even = n & ~1;
+        // Odd N: N - 1 is loaded and the high half ends one clock after the count expires at 0.
         const v = phase < high ? even - 2 * phase : even - 2 * (phase - high);
-        return (v <= 0 ? v + even : v) % mod;
+        return v % mod;
       }
       default:
         return (((n - e) % mod) + mod) % mod;

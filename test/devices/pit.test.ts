@@ -194,6 +194,19 @@ describe('8254 PIT: counter reads', () => {
     expect(reads).toEqual([10, 8, 6, 4, 2, 10, 8, 6, 4, 2]);
   });
 
+  it('mode 3 with an odd count loads N - 1 and holds 0 for the extra clock of the high half', () => {
+    const r = rig();
+    program(r.pit, 0x36, 5);
+    const load = r.tick() + 1;
+    const reads: number[] = [];
+    for (let e = 0; e < 6; e++) {
+      r.toTick(load + e);
+      r.pit.write8(0x43, 0x00);
+      reads.push(r.pit.read8(0x40) | (r.pit.read8(0x40) << 8));
+    }
+    expect(reads).toEqual([4, 2, 0, 4, 2, 4]);
+  });
+
   it('BCD counting: count 1000 written as 0x1000 reads back in BCD', () => {
     const r = rig();
     program(r.pit, 0x35, 0x1000); // mode 2, BCD
