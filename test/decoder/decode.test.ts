@@ -278,3 +278,43 @@ describe('lengths and limits', () => {
     expect(insn).toMatchObject({ modrm: -1, base: NO_REG, index: NO_REG, disp: 0, prefixes: 0, seg: DS, hasMem: false, length: 1 });
   });
 });
+
+describe('properties', () => {
+  it('every prefix of a valid instruction is TRUNCATED, and it decodes the same with trailing bytes', () => {
+    const samples = ['f0 0f c7 4c 24 08', '66 c7 84 24 00 01 00 00 34 12', 'ea 78 56 34 12 08 00', '67 a1 34 12', 'dd 45 f8', 'c8 10 00 01',
+      '26 66 f3 a5', '0f 84 00 01 00 00', '8b 04 2d 10 00 00 00', '62 50 04'];
+    const insn = new Insn();
+    for (const hex of samples) {
+      const bytes = Uint8Array.from(Buffer.from(hex.replace(/\s+/g, ''), 'hex'));
+      for (let k = 0; k < bytes.length; k++) expect(decode(bytes, 0, k, true, insn), `${hex} cut at ${k}`).toBe(DecodeStatus.TRUNCATED);
+      const padded = Uint8Array.from([...bytes, 0x90, 0x90, 0x90]);
+      expect(decode(padded, 0, padded.length, true, insn)).toBe(DecodeStatus.OK);
+      expect(insn.length).toBe(bytes.length);
+    }
+  });
+  it('random bytes never throw; OK lengths stay within 1..15 and the buffer', () => {
+    let seed = 0x12345678;
+    const next = (): number => {
+      seed ^= seed << 13;
+      seed ^= seed >>> 17;
+      seed ^= seed << 5;
+      return seed >>> 0;
+    };
+    const bytes = new Uint8Array(24);
+    const insn = new Insn();
+    const seen = new Set<number>();
+    const prefixes = [0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf0, 0xf2, 0xf3];
+    for (let n = 0; n < 30_000; n++) {
+      // One case in eight starts with a run of prefixes, to reach the length limit too.
+      const run = n % 8 === 0 ? next() % 16 : 0;
+      for (let i = 0; i < bytes.length; i++) bytes[i] = i < run ? prefixes[next() % prefixes.length] : next() & 0xff;
+      const end = 1 + (next() % bytes.length);
+      const status = decode(bytes, 0, end, (n & 1) === 0, insn);
+      seen.add(status);
+      if (status === DecodeStatus.OK && (insn.length < 1 || insn.length > Math.min(15, end))) {
+        throw new Error(`bad length ${insn.length} for ${Buffer.from(bytes.subarray(0, end)).toString('hex')}`);
+      }
+    }
+    expect([...seen].sort()).toEqual([DecodeStatus.OK, DecodeStatus.INVALID, DecodeStatus.TOO_LONG, DecodeStatus.TRUNCATED].sort());
+  });
+});
