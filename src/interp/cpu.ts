@@ -53,6 +53,8 @@ export class Cpu {
   blockExit = false;
   /** Vector of a software interrupt / INT3 / INTO trap raised by the last instruction, else -1. */
   trapVector = -1;
+  /** The trap came from INT n / INT3 / INTO (delivery checks the gate DPL), not INT1. */
+  trapSoftware = false;
   /** Read-modify-write target: physical address within one page, or -1 (use rmwLin). */
   private rmwP = -1;
   private rmwLin = 0;

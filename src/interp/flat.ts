@@ -47,6 +47,12 @@ const DATA_ATTRS = ATTR_P | ATTR_S | ATTR_RW | ATTR_ACCESSED | ATTR_DB | ATTR_G 
 const CODE_ATTRS = ATTR_P | ATTR_S | ATTR_CODE | ATTR_RW | ATTR_ACCESSED | ATTR_DB | ATTR_G | USER_DPL;
 
 export class FlatUserContext {
+  /**
+   * Vectors whose IDT gates have DPL 3 in the modeled user process (as under
+   * Linux: INT3, INTO, INT 80h). INT n to any other vector from CPL 3 raises
+   * #GP(vector * 8 + 2) (SDM INT n: gate DPL < CPL; error code with IDT bit).
+   */
+  userGates: ReadonlySet<number> = new Set([3, 4, 0x80]);
   readonly state: CpuState;
   readonly interp: Interpreter;
   private readonly walker = new RegionWalker();
@@ -89,18 +95,18 @@ export class FlatUserContext {
   /** Host-side write (no faults); keeps the decoded-code cache coherent. */
   writeBytes(linear: number, bytes: Uint8Array): void {
     const mem = this.interp.cpu.mem;
-    let lastFrame = -1;
-    for (let k = 0; k < bytes.length; k++) {
-      const p = this.phys(linear + k);
-      mem.ram[p] = bytes[k];
+    let k = 0;
+    while (k < bytes.length) {
+      const at = (linear + k) >>> 0;
+      const n = Math.min(bytes.length - k, PAGE_SIZE - (at & PAGE_MASK));
+      const p = this.phys(at);
+      mem.ram.set(bytes.subarray(k, k + n), p);
       const frame = p >>> PAGE_SHIFT;
-      if (frame !== lastFrame) {
-        lastFrame = frame;
-        if (mem.codeFrames[frame] !== 0) {
-          mem.codeFrames[frame] = 0;
-          this.interp.cache.invalidateFrame(frame);
-        }
+      if (mem.codeFrames[frame] !== 0) {
+        mem.codeFrames[frame] = 0;
+        this.interp.cache.invalidateFrame(frame);
       }
+      k += n;
     }
   }
 
@@ -111,7 +117,15 @@ export class FlatUserContext {
 
   readBytes(linear: number, size: number): Uint8Array {
     const out = new Uint8Array(size);
-    for (let k = 0; k < size; k++) out[k] = this.interp.cpu.mem.ram[this.phys(linear + k)];
+    const ram = this.interp.cpu.mem.ram;
+    let k = 0;
+    while (k < size) {
+      const at = (linear + k) >>> 0;
+      const n = Math.min(size - k, PAGE_SIZE - (at & PAGE_MASK));
+      const p = this.phys(at);
+      out.set(ram.subarray(p, p + n), k);
+      k += n;
+    }
     return out;
   }
 
@@ -140,19 +154,25 @@ export class FlatUserContext {
     st.eip = start;
     const before = st.insnsRetired;
     let reason: StopReason = StopReason.BUDGET;
+    let at = start;
     for (let n = 0; n < maxInsns && st.eip !== end >>> 0; n++) {
+      at = st.eip;
       reason = this.interp.step();
       if (reason !== StopReason.BLOCK_END) break;
     }
     if (reason === StopReason.BLOCK_END) reason = StopReason.BUDGET;
     if (st.eip === end >>> 0 && reason === StopReason.BUDGET) reason = StopReason.STOP;
     const f = this.interp.fault;
-    return {
-      reason,
-      vector: reason === StopReason.FAULT && f ? f.vector : reason === StopReason.TRAP ? this.interp.trapVector : -1,
-      errorCode: reason === StopReason.FAULT && f && f.errorCode >= 0 ? f.errorCode : 0,
-      eip: st.eip,
-      retired: st.insnsRetired - before,
-    };
+    let vector = reason === StopReason.FAULT && f ? f.vector : reason === StopReason.TRAP ? this.interp.trapVector : -1;
+    let errorCode = reason === StopReason.FAULT && f && f.errorCode >= 0 ? f.errorCode : 0;
+    if (reason === StopReason.TRAP && this.interp.trapSoftware && !this.userGates.has(vector)) {
+      // Delivery fails the gate DPL check: #GP at the INT instruction, nothing retired.
+      errorCode = (vector << 3) | 2;
+      vector = Vector.GP;
+      reason = StopReason.FAULT;
+      st.eip = at;
+      st.insnsRetired -= 1;
+    }
+    return { reason, vector, errorCode, eip: st.eip, retired: st.insnsRetired - before };
   }
 }

@@ -53,6 +53,8 @@ export class Interpreter {
   fault: CpuFault | null = null;
   /** The vector of the trap that ended the last run (StopReason.TRAP). */
   trapVector = -1;
+  /** That trap came from INT n / INT3 / INTO (its delivery checks the gate DPL). */
+  trapSoftware = false;
   /** The form that ended the last run (StopReason.UNHANDLED). */
   unhandled: InsnForm | null = null;
   /** The decoded instruction that ended the last run with UNHANDLED. */
@@ -65,7 +67,10 @@ export class Interpreter {
     this.f64 = state.f64;
     const resolved = resolveHandlers(FORMS);
     const stops = new Uint8Array(FORMS.length);
-    const unhandled: Handler = () => {
+    // A form left to the system layer. The privilege check needs no system
+    // state: privileged forms fault at CPL > 0 (SDM Vol. 3, 5.9).
+    const unhandled: Handler = (c: Cpu, i: Insn) => {
+      if (FORMS[i.form].cls === 'privileged' && c.protectedMode && c.cpl > 0) throw fault(Vector.GP, 0);
       throw UNHANDLED;
     };
     this.handlers = resolved.map((h, id) => {
@@ -162,6 +167,7 @@ export class Interpreter {
         if (c.blockExit) {
           if (c.trapVector >= 0) {
             this.trapVector = c.trapVector;
+            this.trapSoftware = c.trapSoftware;
             return StopReason.TRAP;
           }
           if (s[W_HALTED] !== 0) return StopReason.HALT;

@@ -16,7 +16,8 @@ function aaa(c: Cpu, sub: boolean): void {
   let ax = c.reg16(0);
   let f: number;
   if ((ax & 0x0f) > 9 || getFlag(c.s, AF) !== 0) {
-    ax = sub ? ((ax - 6) & 0xff) | ((((ax >> 8) - 1) & 0xff) << 8) : ax + 0x106;
+    // P6: AX +/- 6 as a 16-bit operation (AL's carry/borrow reaches AH), then AH +/- 1.
+    ax = sub ? ((ax - 6) & 0xffff) - 0x100 : ax + 0x106;
     f = AF | CF;
   } else f = 0;
   ax &= 0xff0f;

@@ -42,9 +42,14 @@ function portOut(c: Cpu, size: number, port: number): void {
   else c.io.out32(port, v >>> 0);
 }
 
-/** A software interrupt or INT3/INTO/INT1 trap: EIP already points past it. */
-function softInt(c: Cpu, vector: number): void {
+/**
+ * A software interrupt or INT3/INTO/INT1 trap: EIP already points past it.
+ * `software`: INT n, INT3 and INTO check the gate's DPL against CPL when
+ * delivered (SDM INT n); INT1 does not.
+ */
+function softInt(c: Cpu, vector: number, software = true): void {
   c.trapVector = vector;
+  c.trapSoftware = software;
   c.blockExit = true;
 }
 
@@ -58,6 +63,8 @@ export function registerMisc(def: Define): void {
     throw fault(Vector.UD);
   };
   def('UD2', ud);
+  // RSM outside system-management mode (never entered on this model) is #UD.
+  def('RSM', ud);
 
   def('CPUID', (c) => {
     const [a, b, cc, d] = cpuidLeaf(c.r[0]);
@@ -107,7 +114,7 @@ export function registerMisc(def: Define): void {
   def('SALC', (c) => c.setReg8(0, carry(c.s) ? 0xff : 0));
 
   def('INT3', (c) => softInt(c, Vector.BP));
-  def('INT1', (c) => softInt(c, Vector.DB));
+  def('INT1', (c) => softInt(c, Vector.DB, false));
   def('INT imm8', (c, i) => softInt(c, i.imm & 0xff));
   def('INTO', (c) => {
     if (getFlag(c.s, OF) !== 0) softInt(c, Vector.OF);

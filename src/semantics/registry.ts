@@ -65,7 +65,7 @@ export function resolveHandlers(forms: readonly InsnForm[]): (Handler | undefine
 /**
  * Forms the system layer implements (descriptor loads, far transfers, IRET,
  * descriptor-table and control/debug register access, MSRs, LAR/LSL/VERR/
- * VERW, INVLPG, caches, RSM). The interpreter stops with
+ * VERW, INVLPG, caches). The interpreter stops with
  * StopReason.UNHANDLED on them, or runs the handlers passed to its constructor.
  */
 export const SYSTEM_LAYER_FORMS: readonly string[] = [
@@ -78,5 +78,5 @@ export const SYSTEM_LAYER_FORMS: readonly string[] = [
   'SGDT m', 'SIDT m', 'LGDT m16&32', 'LIDT m16&32', 'SMSW r/m16', 'LMSW r/m16', 'INVLPG m',
   'LAR r16, r/m16', 'LAR r32, r/m16', 'LSL r16, r/m16', 'LSL r32, r/m16',
   'CLTS', 'INVD', 'WBINVD', 'MOV r32, CR0-CR7', 'MOV r32, DR0-DR7', 'MOV CR0-CR7, r32', 'MOV DR0-DR7, r32',
-  'WRMSR', 'RDMSR', 'RDPMC', 'RSM',
+  'WRMSR', 'RDMSR', 'RDPMC',
 ];

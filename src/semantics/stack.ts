@@ -58,7 +58,7 @@ function enter(c: Cpu, i: Insn): void {
       }
       c.push(bytes, frameTemp);
     }
-    const newSp = c.stack32 ? (frameTemp - alloc) | 0 : (frameTemp - alloc) & 0xffff;
+    const newSp = c.spPlus(-alloc);
     // The new stack top must be addressable (SDM ENTER: #SS if outside the limit).
     if (alloc !== 0) c.seg.writeAddr(SS, newSp, 1);
     c.setReg(i.opSize, EBP, frameTemp);

@@ -1,0 +1,45 @@
+// Replays recorded real-CPU cases (test/support/cpu-fixture.ts) on the
+// interpreter's flat user context and reports the differences.
+import { FlatUserContext } from '../../src/interp/flat.js';
+import {
+  CODE_BASE,
+  CODE_SIZE,
+  compareState,
+  type CpuCase,
+  DATA_BASE,
+  DATA_SIZE,
+  initialDataArea,
+  NO_FAULT,
+} from '../support/cpu-fixture.js';
+
+export class FixtureReplayer {
+  readonly ctx = new FlatUserContext([
+    { linear: CODE_BASE, size: CODE_SIZE },
+    { linear: DATA_BASE, size: DATA_SIZE },
+  ]);
+  private readonly int3 = new Uint8Array(CODE_SIZE).fill(0xcc);
+
+  constructor() {
+    this.ctx.writeBytes(CODE_BASE, this.int3);
+  }
+
+  /** Differences between the interpreter's run of `c` and the recording (empty = match). */
+  replay(c: CpuCase): string[] {
+    const ctx = this.ctx;
+    ctx.reset();
+    ctx.writeBytes(CODE_BASE, c.code);
+    ctx.writeBytes(DATA_BASE, initialDataArea(c));
+    ctx.setRegs(c.input.regs);
+    ctx.setEflags(c.input.eflags);
+    const r = ctx.run(CODE_BASE, CODE_BASE + c.code.length, 10_000);
+    // Restore the INT3 filler over this case's code (and anything it wrote there).
+    ctx.writeBytes(CODE_BASE, this.int3);
+    const diffs: string[] = [];
+    const vector = r.vector;
+    if (vector !== c.vector) diffs.push(`vector ${vector} != ${c.vector} (${r.reason})`);
+    else if (vector !== NO_FAULT && vector === 14 && r.errorCode !== c.errorCode) diffs.push(`error code ${r.errorCode} != ${c.errorCode}`);
+    if (r.eip >>> 0 !== c.eip >>> 0) diffs.push(`EIP ${r.eip.toString(16)} != ${(c.eip >>> 0).toString(16)}`);
+    diffs.push(...compareState(c, ctx.regs(), ctx.eflags(), ctx.readBytes(DATA_BASE, DATA_SIZE)));
+    return diffs;
+  }
+}
