@@ -2,8 +2,9 @@
 import { UserError } from './errors.js';
 import type { Command } from './command.js';
 import { disasmCommand } from './disasm.js';
+import { runCommand } from './run.js';
 
-const commands: Command[] = [disasmCommand];
+const commands: Command[] = [disasmCommand, runCommand];
 
 function usage(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

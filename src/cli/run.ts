@@ -1,0 +1,123 @@
+// x86dbt run: boots a guest image on a machine and runs it. Serial output
+// (COM1) goes to stdout; the exit status is the guest's isa-debug-exit status
+// as QEMU reports it; a run stopped by a limit, a triple fault or an
+// unsupported instruction prints one line on stderr and exits non-zero.
+import { readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { formatHelp, parseArgs, type FlagSpecs } from './args.js';
+import type { Command } from './command.js';
+import { UserError } from './errors.js';
+import { DEFAULT_MEM_MB, Machine, MachineConfigError, type RunResult, type StopKind } from '../machine.js';
+import { DEFAULT_ENGINE, ENGINES } from '../engines/registry.js';
+import { formatStatsTable, statsToJson } from '../stats/report.js';
+
+const USAGE =
+  'x86dbt run <image> [--engine NAME] [--mem MB] [--cmdline S] [--load-address A] [--max-insns N] [--timeout S] [--stats] [--stats-json FILE] [--trace]';
+const FLAGS: FlagSpecs = {
+  engine: { kind: 'string', help: `execution engine (${[...ENGINES.keys()].join(', ')})`, default: DEFAULT_ENGINE },
+  mem: { kind: 'integer', help: 'guest RAM in MiB', default: String(DEFAULT_MEM_MB) },
+  cmdline: { kind: 'string', help: 'kernel command line (multiboot)' },
+  'load-address': { kind: 'integer', help: 'load and start a flat binary at this physical address' },
+  'max-insns': { kind: 'integer', help: 'stop after this many instructions' },
+  timeout: { kind: 'number', help: 'stop after this many seconds of wall-clock time' },
+  stats: { kind: 'boolean', help: 'print run statistics to stderr' },
+  'stats-json': { kind: 'string', help: 'write run statistics as JSON to this file' },
+  trace: { kind: 'boolean', help: 'print every instruction to stderr before it runs (slow)' },
+};
+
+/** Process exit status for runs that did not end through isa-debug-exit. */
+const STOP_STATUS: Record<Exclude<StopKind, 'exit'>, number> = {
+  halted: 0,
+  'insn-limit': 124,
+  timeout: 124,
+  'triple-fault': 125,
+  unsupported: 126,
+};
+
+function readImage(path: string): Uint8Array {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new UserError(`run: cannot read '${path}': no such file`);
+  }
+  if (!isFile) throw new UserError(`run: '${path}' is not a regular file`);
+  return new Uint8Array(readFileSync(path));
+}
+
+/** Serial bytes go out a line at a time (synchronously, so output and stderr lines keep their order). */
+class LineWriter {
+  private buf: number[] = [];
+  constructor(private readonly fd: number) {}
+  byte(b: number): void {
+    this.buf.push(b);
+    if (b === 10 || this.buf.length >= 4096) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length === 0) return;
+    const bytes = Uint8Array.from(this.buf);
+    this.buf = [];
+    let off = 0;
+    while (off < bytes.length) {
+      try {
+        off += writeSync(this.fd, bytes, off);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      }
+    }
+  }
+}
+
+function positive(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value as number;
+  if (!(n > 0)) throw new UserError(`run: --${flag} must be positive, got ${n}`);
+  return n;
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'boot a guest image (multiboot ELF / a.out kludge, or flat binary) and run it',
+  async run(argv: string[]): Promise<number> {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(formatHelp(USAGE, FLAGS) + '\n');
+      return 0;
+    }
+    const { flags, positional } = parseArgs('run', argv, FLAGS);
+    if (positional.length !== 1) throw new UserError(`run: expected one image file, got ${positional.length} (usage: ${USAGE})`);
+    const maxInsns = positive(flags['max-insns'], 'max-insns');
+    const timeoutSeconds = positive(flags.timeout, 'timeout');
+    const loadAddress = flags['load-address'] as number | undefined;
+    const path = positional[0];
+    const image = readImage(path);
+
+    const serial = new LineWriter(1);
+    let machine: Machine;
+    try {
+      machine = new Machine({ memMB: flags.mem as number, engine: flags.engine as string, onSerialOutput: (b) => serial.byte(b) });
+    } catch (e) {
+      if (e instanceof MachineConfigError) throw new UserError(`run: ${e.message}`);
+      throw e;
+    }
+    machine.load(image, { cmdline: (flags.cmdline as string | undefined) ?? '', imageName: basename(path), loadAddress });
+    const trace = flags.trace ? (line: string) => process.stderr.write(line + '\n') : undefined;
+    let result: RunResult;
+    try {
+      result = machine.run({ maxInsns, timeoutSeconds, trace });
+    } finally {
+      serial.flush();
+    }
+    if (flags.stats) process.stderr.write(formatStatsTable(machine.stats()) + '\n');
+    const jsonPath = flags['stats-json'] as string | undefined;
+    if (jsonPath !== undefined) {
+      try {
+        writeFileSync(jsonPath, JSON.stringify(statsToJson(machine.stats()), null, 2) + '\n');
+      } catch (e) {
+        throw new UserError(`run: cannot write --stats-json file '${jsonPath}': ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (result.kind === 'exit') return (result.exitStatus ?? 1) & 0xff;
+    process.stderr.write(`x86dbt: ${result.reason}\n`);
+    return STOP_STATUS[result.kind];
+  },
+};

@@ -1,0 +1,53 @@
+// The execution-engine interface. An engine runs guest code on the machine's
+// CPU state and returns at a block boundary (DESIGN decision 5) when its
+// budget is spent or something needs the machine: HLT, a guest exception or
+// software interrupt to deliver, or a stop request. Everything architectural
+// outside straight-line execution (interrupt delivery, devices, time) stays in
+// the machine, so `dbt`, `te` or a VT-x-style engine is one new file here.
+import type { CpuFault } from '../cpu/exceptions.js';
+import type { CpuState } from '../cpu/state.js';
+import type { Handler } from '../semantics/handler.js';
+import type { Cpu } from '../interp/cpu.js';
+import type { PortIO } from '../interp/port-io.js';
+import type { StatSection } from '../stats/report.js';
+
+export type EngineExit =
+  /** The budget is spent (at a block boundary). */
+  | { kind: 'budget' }
+  /** HLT retired: the CPU waits for an interrupt. */
+  | { kind: 'halt' }
+  /** requestStop() was honoured. */
+  | { kind: 'stop' }
+  /** An instruction faulted: EIP is at it and nothing of it is committed. */
+  | { kind: 'fault'; fault: CpuFault }
+  /** INT n / INT3 / INTO / INT1 retired: EIP is past it; the vector is to be delivered. */
+  | { kind: 'trap'; vector: number }
+  /** An instruction form this engine has no semantics for (EIP at it): the machine stops. */
+  | { kind: 'unsupported'; instruction: string };
+
+export interface Engine {
+  readonly name: string;
+  /** The execution context (state views, memory, segmentation) the system layer works on. */
+  readonly cpu: Cpu;
+  /** Runs whole blocks until at least `maxInsns` instructions retired, or an earlier exit. */
+  run(maxInsns: number): EngineExit;
+  /** Runs exactly one instruction (tracing, single-stepping). */
+  step(): EngineExit;
+  /** Asks a running `run` to return at the next block boundary. */
+  requestStop(): void;
+  /** The host rewrote guest RAM (loading an image): drop anything derived from it. */
+  invalidateAll(): void;
+  /** Engine-specific statistics (translation cache, blocks, …). */
+  statsSections(): StatSection[];
+}
+
+/** What every engine is built from. */
+export interface EngineContext {
+  state: CpuState;
+  ramBytes: number;
+  io: PortIO;
+  /** Semantics of the system instructions, by SDM instruction text (src/system). */
+  systemHandlers: ReadonlyMap<string, Handler>;
+}
+
+export type EngineFactory = (ctx: EngineContext) => Engine;

@@ -1,0 +1,7 @@
+// Engines by name, for the CLI's --engine and the public API.
+import type { EngineFactory } from './engine.js';
+import { InterpEngine } from './interp.js';
+
+export const ENGINES: ReadonlyMap<string, EngineFactory> = new Map<string, EngineFactory>([['interp', (ctx) => new InterpEngine(ctx)]]);
+
+export const DEFAULT_ENGINE = 'interp';
