@@ -30,5 +30,6 @@ export function runFlatCase(c: CpuCase): FlatRunResult {
   ctx.setRegs(c.input.regs);
   ctx.setEflags(c.input.eflags);
   const r = ctx.run(CODE_BASE, CODE_BASE + c.code.length, 10_000);
-  return { regs: ctx.regs(), eflags: ctx.eflags(), data: ctx.readBytes(DATA_BASE, DATA_SIZE), vector: r.vector, eip: r.eip };
+  const data = ctx.readBytes(DATA_BASE, DATA_SIZE);
+  return { regs: ctx.regs(), eflags: ctx.eflags(), data, vector: r.vector, eip: r.eip, errorCode: r.errorCode };
 }

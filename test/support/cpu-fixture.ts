@@ -204,7 +204,12 @@ export interface FlatRunResult {
   vector: number;
   /** EIP at the end: CODE_BASE + code length, the faulting instruction, or past a trapping one. */
   eip: number;
+  /** Error code of the exception; compared when given and the vector pushes one (#GP, #PF…). */
+  errorCode?: number;
 }
+
+/** Vectors that push an error code (SDM Vol. 3, table 6-1). */
+const ERROR_CODE_VECTORS = new Set([8, 10, 11, 12, 13, 14, 17]);
 
 /**
  * Runs one case in the flat context described at the top of this file: code
@@ -220,6 +225,9 @@ export function compareRun(c: CpuCase, r: FlatRunResult): string[] {
   const diffs: string[] = [];
   if (r.vector !== c.vector) diffs.push(`vector ${r.vector} != ${c.vector}`);
   if (r.eip >>> 0 !== c.eip >>> 0) diffs.push(`EIP ${hex32(r.eip)} != ${hex32(c.eip)}`);
+  if (r.errorCode !== undefined && r.vector === c.vector && ERROR_CODE_VECTORS.has(c.vector) && r.errorCode !== c.errorCode) {
+    diffs.push(`error code ${r.errorCode.toString(16)} != ${c.errorCode.toString(16)}`);
+  }
   diffs.push(...compareState(c, Array.from(r.regs), r.eflags, r.data));
   return diffs;
 }
