@@ -16,6 +16,8 @@ export interface V86RunOptions {
   jit: boolean;
   memoryMiB?: number;
   timeoutSeconds?: number;
+  /** Measure for at most this many seconds, then report what ran (for slow engines). */
+  windowSeconds?: number;
 }
 
 export interface V86RunResult {
@@ -23,6 +25,8 @@ export interface V86RunResult {
   exitStatus: number;
   /** From the guest's first instruction to its exit write, in seconds (boot of the emulator excluded). */
   seconds: number;
+  /** False when the window ended the run before the guest exited. */
+  completed: boolean;
   /** v86's own count of retired guest instructions (its counter is 32-bit: unwrapped by polling). */
   instructions: number;
 }
@@ -74,10 +78,14 @@ export async function runOnV86(opts: V86RunOptions): Promise<V86RunResult> {
       lastCounter = now;
     };
     const poller = setInterval(poll, 50);
+    const limit = opts.windowSeconds ?? opts.timeoutSeconds ?? 120;
     const timeout = setTimeout(() => {
+      poll();
+      const seconds = (performance.now() - started) / 1000;
       finish();
-      reject(new Error(`v86: ${opts.image} did not exit within ${opts.timeoutSeconds ?? 120} s`));
-    }, (opts.timeoutSeconds ?? 120) * 1000);
+      if (opts.windowSeconds !== undefined) resolve({ serial, exitStatus: -1, seconds, instructions: counted, completed: false });
+      else reject(new Error(`v86: ${opts.image} did not exit within ${limit} s`));
+    }, limit * 1000);
     const finish = (): void => {
       clearInterval(poller);
       clearTimeout(timeout);
@@ -97,7 +105,7 @@ export async function runOnV86(opts: V86RunOptions): Promise<V86RunResult> {
         // later costs nothing measured and lets v86 deliver the last serial bytes.
         setTimeout(() => {
           finish();
-          resolve({ serial, exitStatus: ((value & 0xff) << 1) | 1, seconds, instructions });
+          resolve({ serial, exitStatus: ((value & 0xff) << 1) | 1, seconds, instructions, completed: true });
         }, 20);
       });
       lastCounter = emulator.get_instruction_counter() >>> 0;
