@@ -55,6 +55,8 @@ export class Interpreter {
   trapVector = -1;
   /** That trap came from INT n / INT3 / INTO (its delivery checks the gate DPL). */
   trapSoftware = false;
+  /** Length of the instruction that raised the trap (a fault delivering it reports that instruction's EIP). */
+  trapInsnLength = 0;
   /** The form that ended the last run (StopReason.UNHANDLED). */
   unhandled: InsnForm | null = null;
   /** The decoded instruction that ended the last run with UNHANDLED. */
@@ -168,6 +170,7 @@ export class Interpreter {
           if (c.trapVector >= 0) {
             this.trapVector = c.trapVector;
             this.trapSoftware = c.trapSoftware;
+            this.trapInsnLength = last.length;
             return StopReason.TRAP;
           }
           if (s[W_HALTED] !== 0) return StopReason.HALT;
