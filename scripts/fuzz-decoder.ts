@@ -49,6 +49,7 @@ async function main(): Promise<number> {
   const result = await runDifferential({ count: args.count, seed: args.seed, code32: args.code32, keepMismatches: args.print });
   for (const line of formatMismatches(result, args.groups)) console.log(line);
 
+  console.log(`agreed: ${result.bothValid} the same instruction (validity, length, mnemonic, operands), ${result.bothInvalid} both invalid`);
   let outOfModel = 0;
   for (const [category, n] of [...result.outOfModel].sort((a, b) => b[1] - a[1])) {
     console.log(`out of model: ${n} ${category}`);

@@ -16,8 +16,10 @@ export interface CaseView {
   bytes: Uint8Array;
   code32: boolean;
   /** x86dbt: null when it reports the bytes invalid (any non-OK status). */
-  ours: { length: number; mnemonic: string } | null;
+  ours: { length: number; mnemonic: string; operands?: string; relative?: boolean; opSize?: number } | null;
   cs: CapstoneResult | null;
+  /** Same length and mnemonic, and the operands agree once memory-operand numbers are cut to 16 bits. */
+  operandsAgreeOnLow16: boolean;
   /** Capstone's canonical mnemonic (prefix words removed), or '' when it reports invalid. */
   csMnemonic: string;
   /**
@@ -26,8 +28,8 @@ export interface CaseView {
    * validity), else null.
    */
   oursUnlocked: { bytes: Uint8Array; length: number; mnemonic: string; lockable: boolean; memoryOperand: boolean } | null;
-  /** Asks capstone again about other bytes (same mode). */
-  capstone(bytes: Uint8Array): CapstoneResult | null;
+  /** Asks capstone again about other bytes (same mode), placed at `address` (default 0). */
+  capstone(bytes: Uint8Array, address?: number): CapstoneResult | null;
 }
 
 export interface AllowEntry {
@@ -123,11 +125,42 @@ export const ALLOW_LIST: readonly AllowEntry[] = [
     id: 'pause-66-67',
     encoding: 'F3 90 (PAUSE) with a 66 or 67 prefix',
     capstone: 'reports the bytes invalid, while it decodes 66 90 and 67 90 (NOP) and F3 90 (PAUSE)',
-    sdm: 'PAUSE has no operands, so neither the operand size nor the address size is used; the SDM gives PAUSE no #UD condition other than LOCK (PAUSE, Exceptions: "#UD If the LOCK prefix is used")',
+    sdm: 'PAUSE (F3 90, operand encoding ZO: no operands) leaves neither an operand size nor an address size to act on, and "is backward compatible with all IA-32 processors… operates like a NOP"; capstone itself accepts 66 and 67 on NOP (90) and on other operand-less instructions',
     matches: (c) => {
       if (c.ours?.mnemonic !== 'pause' || c.cs !== null) return false;
       const { prefixes } = viewEncoding(c.bytes);
       return prefixes.includes(0x66) || prefixes.includes(0x67);
+    },
+  },
+  {
+    id: 'rel-target-addr16',
+    encoding: 'a relative jump or call with a 32-bit operand size and a 16-bit address size (67 in 32-bit code; 66 without 67 in 16-bit code)',
+    capstone: 'prints the target cut to its low 16 bits (sign-extended), as if the address size decided the width of EIP',
+    sdm: 'JMP/Jcc/CALL Operation: the target is truncated to 16 bits only "IF OperandSize = 16" (EIP ← tempEIP AND 0000FFFFH); the address size plays no part (for JCXZ/LOOP it selects CX or ECX)',
+    matches: (c) => {
+      if (!c.ours?.relative || c.ours.opSize !== 32 || c.cs === null || c.ours.mnemonic !== c.csMnemonic || c.ours.length !== c.cs.size) return false;
+      const has67 = viewEncoding(c.bytes).prefixes.includes(0x67);
+      if (c.code32 !== has67) return false; // the address size is 32 bits: capstone gets these right
+      const ours = Number.parseInt(c.ours.operands ?? '', 16);
+      const theirs = Number.parseInt(c.cs.opStr, 16);
+      const high = theirs >>> 16;
+      return Number.isFinite(ours) && Number.isFinite(theirs) && (ours & 0xffff) === (theirs & 0xffff) && (high === 0 || high === 0xffff);
+    },
+  },
+  {
+    id: 'disp-print-16',
+    encoding: 'a memory operand with no base register (16-bit mod 00 r/m 110; 32-bit mod 00 r/m 101, or SIB base 101) whose address size differs from the code size (67)',
+    capstone: 'prints a 32-bit displacement cut to 16 bits in 16-bit code, and a 16-bit displacement sign-extended to 32 bits in 32-bit code; the length is right',
+    sdm: 'Vol. 2 §2.1.5, Tables 2-1 and 2-2: with 32-bit addressing mod 00 r/m 101 is a disp32; with 16-bit addressing mod 00 r/m 110 is a disp16 and the effective address is 16 bits wide',
+    matches: (c) => {
+      if (!c.operandsAgreeOnLow16 || !viewEncoding(c.bytes).prefixes.includes(0x67)) return false;
+      const { op, at } = opcodeAndReg(c.bytes);
+      const modrmAt = op === 0x0f ? at + 2 : at + 1;
+      const modrm = c.bytes[modrmAt] ?? 0;
+      if (modrm >> 6 !== 0) return false;
+      // 67 flips the address size away from the code size
+      if (c.code32) return (modrm & 7) === 6;
+      return (modrm & 7) === 5 || ((modrm & 7) === 4 && ((c.bytes[modrmAt + 1] ?? 0) & 7) === 5); // disp32, or SIB with no base
     },
   },
 ];

@@ -25,9 +25,10 @@ export class CapstoneReference {
     );
   }
 
-  decode(bytes: Uint8Array, code32: boolean): CapstoneResult | null {
+  /** `address` is where the bytes are taken to sit (it moves relative targets only). */
+  decode(bytes: Uint8Array, code32: boolean, address = 0): CapstoneResult | null {
     try {
-      const first = (code32 ? this.cs32 : this.cs16).disasm(bytes, { address: 0, count: 1 })[0];
+      const first = (code32 ? this.cs32 : this.cs16).disasm(bytes, { address, count: 1 })[0];
       return first ? { size: first.size, mnemonic: first.mnemonic, opStr: first.opStr } : null;
     } catch {
       return null;

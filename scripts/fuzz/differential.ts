@@ -3,6 +3,7 @@
 // validity, length and mnemonic.
 
 import { FORMS } from '../../src/arch/table.js';
+import type { InsnForm } from '../../src/arch/types.js';
 import { decode } from '../../src/decoder/decode.js';
 import { formatInsn } from '../../src/decoder/format.js';
 import { DecodeStatus, Insn } from '../../src/decoder/insn.js';
@@ -11,6 +12,7 @@ import { CapstoneReference, type CapstoneResult } from './capstone.js';
 import { hex, modrmRegAt, opcodeHex, viewEncoding } from './encoding.js';
 import { CASE_BYTES, generateCase } from './generator.js';
 import { capstoneMnemonic, oursMnemonic } from './mnemonics.js';
+import { compareOperands, type OperandContext } from './operands.js';
 import { legacyMeaningCategory, outOfModelCategory } from './out-of-model.js';
 import { Prng } from './prng.js';
 import { reservedPrefixCategory } from './reserved.js';
@@ -23,7 +25,7 @@ export interface FuzzConfig {
   keepMismatches?: number;
 }
 
-export type MismatchKind = 'x86dbt-invalid' | 'capstone-invalid' | 'length' | 'mnemonic' | 'extension-accepted';
+export type MismatchKind = 'x86dbt-invalid' | 'capstone-invalid' | 'length' | 'mnemonic' | 'operands' | 'extension-accepted';
 
 export interface Mismatch {
   hex: string;
@@ -44,6 +46,10 @@ export interface FuzzResult {
   cases: number;
   passed: number;
   failed: number;
+  /** Passed because both decoders report the same instruction (validity, length, mnemonic, operands). */
+  bothValid: number;
+  /** Passed because both report the bytes invalid. */
+  bothInvalid: number;
   /** Out-of-model encodings x86dbt correctly rejects, by category. */
   outOfModel: Map<string, number>;
   /** Later extensions capstone decodes where the modeled CPU has the legacy meaning x86dbt decodes, by category. */
@@ -79,7 +85,7 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
   const unlocked = new Uint8Array(CASE_BYTES);
   const unlockedInsn = new Insn();
   const result: FuzzResult = {
-    cases: config.count, passed: 0, failed: 0, outOfModel: new Map(), legacy: new Map(), reserved: new Map(), allowed: new Map(),
+    cases: config.count, passed: 0, failed: 0, bothValid: 0, bothInvalid: 0, outOfModel: new Map(), legacy: new Map(), reserved: new Map(), allowed: new Map(),
     mismatches: [], samples: new Map(), groups: new Map(), milliseconds: 0,
   };
   const started = performance.now();
@@ -94,9 +100,19 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
     const oursName = form ? oursMnemonic(form, insn) : '';
     const csName = cs ? capstoneMnemonic(cs.mnemonic) : '';
 
+    let operandsDiffer = false;
     if (cs === null ? !oursValid : oursValid && insn.length === cs.size && oursName === csName) {
-      result.passed++; // both invalid, or both the same instruction
-      continue;
+      if (cs === null) {
+        result.passed++;
+        result.bothInvalid++;
+        continue;
+      }
+      if (compareOperands(operandText(insn), cs.opStr, operandContext(config.code32, form!, oursName, insn)) === null) {
+        result.passed++;
+        result.bothValid++;
+        continue;
+      }
+      operandsDiffer = true;
     }
     let kind: MismatchKind;
     if (!oursValid) {
@@ -118,15 +134,18 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
       }
       if (cs === null) kind = 'capstone-invalid';
       else if (outOfModelCategory(buf, cs, csName) !== null) kind = 'extension-accepted';
-      else kind = insn.length !== cs.size ? 'length' : 'mnemonic';
+      else kind = insn.length !== cs.size ? 'length' : operandsDiffer ? 'operands' : 'mnemonic';
     }
 
     const view: CaseView = {
       bytes: buf, code32: config.code32,
-      ours: oursValid ? { length: insn.length, mnemonic: oursName } : null,
+      ours: oursValid ? { length: insn.length, mnemonic: oursName, operands: operandText(insn), relative: form!.operands.some((o) => o.startsWith('rel')), opSize: insn.opSize } : null,
       cs, csMnemonic: csName,
+      operandsAgreeOnLow16:
+        kind === 'operands' &&
+        compareOperands(operandText(insn), cs!.opStr, { ...operandContext(config.code32, form!, oursName, insn), lowSixteen: true }) === null,
       oursUnlocked: oursValid || cs === null ? null : decodeWithoutLock(buf, config.code32, unlocked, unlockedInsn),
-      capstone: (bytes) => ref.decode(bytes, config.code32),
+      capstone: (bytes, address) => ref.decode(bytes, config.code32, address),
     };
     const entry = ALLOW_LIST.find((e) => e.matches(view));
     if (entry) {
@@ -135,7 +154,19 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
       result.passed++;
       continue;
     }
-    const reserved = kind === 'capstone-invalid' ? reservedPrefixCategory(buf, view.ours!, view.capstone) : null;
+    const reserved =
+      kind === 'capstone-invalid' || kind === 'operands'
+        ? reservedPrefixCategory(buf, view.ours!, view.capstone, (r, stripped) => {
+            const ctx = operandContext(config.code32, form!, oursName, insn);
+            if (compareOperands(view.ours!.operands ?? '', r.opStr, ctx) === null) return true;
+            // the prefix-free decoding may still differ from x86dbt by a listed capstone error
+            const again: CaseView = {
+              ...view, bytes: stripped, cs: r, csMnemonic: capstoneMnemonic(r.mnemonic), ours: { ...view.ours!, length: r.size },
+              operandsAgreeOnLow16: compareOperands(view.ours!.operands ?? '', r.opStr, { ...ctx, lowSixteen: true }) === null,
+            };
+            return ALLOW_LIST.some((e) => e.matches(again));
+          })
+        : null;
     if (reserved !== null) {
       count(result.reserved, reserved);
       sample(result, reserved, buf, describeOurs(status, insn, oursName), describeCapstone(cs));
@@ -179,6 +210,19 @@ function decodeWithoutLock(bytes: Uint8Array, code32: boolean, scratch: Uint8Arr
   if (decode(scratch, 0, CASE_BYTES, code32, insn) !== DecodeStatus.OK) return null;
   const form = FORMS[insn.form]!;
   return { bytes: scratch, length: insn.length, mnemonic: oursMnemonic(form, insn), lockable: form.lock, memoryOperand: insn.hasMem };
+}
+
+function operandContext(code32: boolean, form: InsnForm, mnemonic: string, insn: Insn): OperandContext {
+  return { form, mnemonic, opSize: insn.opSize, lowSixteen: false };
+}
+
+/** The operands part of x86dbt's disassembly (after prefix words and the mnemonic). */
+function operandText(insn: Insn): string {
+  const text = formatInsn(insn, 0);
+  const words = text.split(' ');
+  let i = 0;
+  while (i < words.length - 1 && /^(?:lock|rep|repe|repne|repz|repnz)$/.test(words[i]!)) i++;
+  return words.slice(i + 1).join(' ');
 }
 
 function describeOurs(status: DecodeStatus, insn: Insn, name: string): string {

@@ -35,7 +35,8 @@ const CATEGORY_BY_MNEMONIC: ReadonlyMap<string, string> = buildMnemonicTable({
     'stui', 'senduipi', 'xsusldtrk', 'xresldtrk', 'hreset', 'rstorssp', 'saveprevssp', 'umonitor', 'cmpxchg16b',
   ],
   'VIA PadLock': ['xstore', 'xcryptecb', 'xcryptcbc', 'xcryptctr', 'xcryptcfb', 'xcryptofb', 'xsha1', 'xsha256', 'montmul'],
-  'undocumented (blank in the SDM opcode maps)': ['salc', 'ffreep', 'fstpnce', 'feni8087_nop', 'fdisi8087_nop', 'fsetpm'],
+  // docs/cpu-model.md: the x87 aliases stay #UD (SALC, TEST F6/F7 /1, SAL /6 and 82 are modeled)
+  'undocumented x87 aliases (blank in the SDM x87 tables)': ['ffreep', 'fstpnce', 'feni8087_nop', 'fdisi8087_nop', 'fsetpm'],
   'UD0/UD1 (defined to raise #UD)': ['ud0', 'ud1'],
 });
 
@@ -44,8 +45,6 @@ function buildMnemonicTable(groups: Record<string, string[]>): ReadonlyMap<strin
   for (const [category, names] of Object.entries(groups)) for (const n of names) table.set(n, category);
   return table;
 }
-
-const UNDOCUMENTED = 'undocumented (blank in the SDM opcode maps)';
 
 /**
  * The out-of-model category of what capstone decoded, or null when it is an
@@ -61,10 +60,6 @@ export function outOfModelCategory(bytes: Uint8Array, cs: CapstoneResult, mnemon
   if (byName !== undefined) return byName;
   const { opcodeAt } = viewEncoding(bytes);
   const op = bytes[opcodeAt];
-  const reg = opcodeAt + 1 < bytes.length ? (bytes[opcodeAt + 1]! >> 3) & 7 : -1;
-  // Group 3 /1 (TEST alias) and Group 2 /6 (SAL alias): SDM Table A-6 leaves both blank.
-  if ((op === 0xf6 || op === 0xf7) && reg === 1) return UNDOCUMENTED;
-  if (op !== undefined && ((op >= 0xd0 && op <= 0xd3) || op === 0xc0 || op === 0xc1) && reg === 6) return UNDOCUMENTED;
   // Group 7 (0F 01): on P6 the register forms of /0-/3 and /7 and all of /5 are undefined; later CPUs put
   // VMX, SVM, MONITOR/MWAIT, XGETBV, SWAPGS, RDTSCP, PKU, CET… there.
   const modrm = bytes[opcodeAt + 2] ?? 0;
