@@ -182,7 +182,8 @@ export const buildBit: Builder = (d, form, k) => {
     d.emit(form, plan.choice);
     return;
   }
-  const plan = planOperands(d, form, { memOff: 0x1800 + d.rng.below(0x100) * 4 });
+  // 16-bit addressing is kept out: how a bit offset combines with a 16-bit address is not what is tested here.
+  const plan = planOperands(d, form, { memOff: 0x1800 + d.rng.below(0x100) * 4, noAddr16: true });
   maybeLock(d, plan);
   const [dest, offset] = valueSlots(plan);
   dest.set(pairValue(d.rng, width, k, 0));
@@ -241,10 +242,14 @@ export const buildBswap: Builder = (d, form, k) => {
   d.emit(form, plan.choice);
 };
 
-/** XLATB: EBX points at a table in the data area. */
+/** XLATB: EBX (or BX under 67, upper half random) points at a table in the data area. */
 export const buildXlat: Builder = (d, form, k) => {
   const plan = planOperands(d, form);
   d.regs[EBX] = (DATA_BASE + 0x1000 + d.rng.below(0x1000)) >>> 0;
+  if (k % 4 === 3) {
+    plan.choice.addr16 = true;
+    d.regs[EBX] = ((d.rng.u32() & 0xffff0000) | (d.regs[EBX] & 0xffff)) >>> 0;
+  }
   d.setReg(EAX, 8, k < 256 ? k : d.rng.below(256));
   d.undefFlags = 0;
   d.emit(form, plan.choice);

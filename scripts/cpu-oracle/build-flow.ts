@@ -130,8 +130,8 @@ export const buildStack: Builder = (d, form, k) => {
 
 /**
  * MOVS CMPS STOS LODS SCAS: with no prefix, REP / REPE / REPNE, ECX 0, 1 or
- * small n, DF 0 and 1, and 16-bit addressing (67) with CX 0 (no access; shows
- * CX rather than ECX is the count). CMPS/SCAS data repeats the other operand
+ * small n, DF 0 and 1, and 16-bit addressing (67: SI, DI and CX count, their
+ * upper halves random and ignored). CMPS/SCAS data repeats the other operand
  * up to a chosen mismatch so REPE/REPNE stop early.
  */
 export const buildString: Builder = (d, form, k) => {
@@ -145,28 +145,26 @@ export const buildString: Builder = (d, form, k) => {
   const prefixKind = k % 8 < 2 ? 'none' : rep === 'repe-repne' ? (k % 2 ? 'repe' : 'repne') : rep === 'rep' ? 'rep' : 'none';
   const counts = [0, 1, 2, 3, 7, 16];
   const count = prefixKind === 'none' ? d.rng.below(4) : counts[(k >> 3) % counts.length];
-  d.regs[ECX] = count >>> 0;
-  const addr16 = k % 29 === 5 && prefixKind !== 'none';
-  if (addr16) d.regs[ECX] = 0x10000 | 0; // CX = 0: no iteration
+  const addr16 = k % 5 === 4;
+  const upper = (): number => (addr16 ? d.rng.u32() & 0xffff0000 : 0);
+  d.regs[ECX] = (upper() | count) >>> 0;
   if (prefixKind !== 'none') plan.choice.prefixes = [prefixKind === 'repne' ? 0xf2 : 0xf3];
   if (addr16) plan.choice.addr16 = true;
   const span = 64 * size;
-  const srcOff = down ? 0x1000 + span : 0x1000;
-  const dstOff = down ? 0x2000 + span : 0x2000;
-  d.regs[ESI] = (DATA_BASE + srcOff + (k % 3)) >>> 0;
-  d.regs[EDI] = (DATA_BASE + dstOff + (k % 5)) >>> 0;
+  const srcOff = (down ? 0x1000 + span : 0x1000) + (k % 3);
+  const dstOff = (down ? 0x2000 + span : 0x2000) + (k % 5);
+  d.regs[ESI] = (upper() | (DATA_BASE + srcOff)) >>> 0;
+  d.regs[EDI] = (upper() | (DATA_BASE + dstOff)) >>> 0;
   if (mn.startsWith('SCAS') || mn.startsWith('STOS')) d.regs[EAX] = pairValue(d.rng, 32, k, 0);
   if (mn.startsWith('CMPS') || mn.startsWith('SCAS')) {
     // Make the compared elements equal up to a mismatch position.
     const stop = d.rng.below(count + 2);
     const step = down ? -size : size;
     for (let i = 0; i < count + 2; i++) {
-      const a = (d.regs[ESI] - DATA_BASE + i * step) | 0;
-      const b = (d.regs[EDI] - DATA_BASE + i * step) | 0;
       const value = mn.startsWith('SCAS') ? d.regs[EAX] : d.rng.u32();
       const same = prefixKind === 'repne' ? i === stop : i !== stop;
-      d.poke(b, size, same ? value : value ^ (1 << d.rng.below(width)));
-      if (mn.startsWith('CMPS')) d.poke(a, size, value);
+      d.poke(dstOff + i * step, size, same ? value : value ^ (1 << d.rng.below(width)));
+      if (mn.startsWith('CMPS')) d.poke(srcOff + i * step, size, value);
     }
   }
   d.undefFlags = form.undef & COMPARED_FLAGS;

@@ -34,7 +34,7 @@
 
 #define CODE_BASE 0x00100000u
 #define CODE_SIZE 0x2000u
-#define DATA_BASE 0x00200000u
+#define DATA_BASE 0x00008000u
 #define DATA_SIZE 0x4000u
 #define MAX_CODE 0x1000u
 #define MAGIC_CASE 0x45534143u /* "CASE" */
@@ -183,7 +183,8 @@ int main(void) {
     die("cannot map the code page");
   if (mmap((void *)DATA_BASE, DATA_SIZE, PROT_READ | PROT_WRITE,
            MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) != (void *)DATA_BASE)
-    die("cannot map the data area");
+    die("cannot map the data area at 0x8000 (it lies below 64 KiB so 16-bit addressing reaches it): "
+        "lower vm.mmap_min_addr to 4096 or less");
   return_ptr = (uint32_t)(uintptr_t)case_return;
 
   static uint8_t altstack[65536];

@@ -47,6 +47,40 @@ export interface PlanOptions {
    * and [ESP+disp8] (ESP only moves by pushes and pops there). No register is set.
    */
   stableMem?: boolean;
+  /** Never use 16-bit addressing (67) for the memory operand. */
+  noAddr16?: boolean;
+}
+
+/** Share of memory operands given 16-bit addressing (67 prefix). */
+const ADDR16_SHARE = 0.15;
+
+/** Registers of each 16-bit ModRM row (SDM Vol. 2, table 2-1): BX=3, BP=5, SI=6, DI=7. */
+const ROWS16: readonly (readonly number[])[] = [[3, 6], [3, 7], [5, 6], [5, 7], [6], [7], [5], [3]];
+
+/**
+ * A 16-bit addressing mode reaching DATA_BASE + off (the data area lies below
+ * 64 KiB). Register upper halves are random: 16-bit addressing ignores them.
+ * Two-register rows often wrap past 0xFFFF before truncation.
+ */
+function planMem16To(d: Draft, rng: Rng, off: number, taken: Set<number>): { mem: Mem16; regs: number[] } {
+  const target = (DATA_BASE + off) & 0xffff;
+  const rows = [0, 1, 2, 3, 4, 5, 6, 7].filter((r) => ROWS16[r].every((x) => !taken.has(x)));
+  const rm = rows.length ? rng.pick(rows) : 6;
+  let mod: 0 | 1 | 2 = rng.pick([0, 1, 2] as const);
+  if (!rows.length) mod = 0; // [disp16]
+  const disp = mod === 0 ? (rm === 6 ? target : 0) : mod === 1 ? rng.below(256) : rng.u32() & 0xffff;
+  const dispValue = mod === 1 ? (disp << 24) >> 24 : disp;
+  if (mod === 0 && rm === 6) return { mem: { rm, mod, disp }, regs: [] };
+  const regs = ROWS16[rm];
+  const upper = (): number => rng.u32() & 0xffff0000;
+  if (regs.length === 2) {
+    const first = rng.u32() & 0xffff;
+    d.regs[regs[0]] = (upper() | first) >>> 0;
+    d.regs[regs[1]] = (upper() | ((target - dispValue - first) & 0xffff)) >>> 0;
+  } else {
+    d.regs[regs[0]] = (upper() | ((target - dispValue) & 0xffff)) >>> 0;
+  }
+  return { mem: { rm, mod, disp }, regs: [...regs] };
 }
 
 /** The 32-bit register an operand register number of `width` lives in. */
@@ -168,7 +202,21 @@ export function planOperands(d: Draft, form: InsnForm, opts: PlanOptions = {}): 
           slots.push(regSlot(d, op, r, op.width));
         } else {
           memOff = opts.memOff ?? 0x200 + rng.below(0x2c00);
+          if (!opts.noAddr16 && !opts.stableMem && rng.chance(ADDR16_SHARE)) {
+            const { mem, regs } = planMem16To(d, rng, memOff, taken);
+            regs.forEach((r) => taken.add(r));
+            addrRegs.push(...regs);
+            choice.rm = { mem16: mem };
+            slots.push(memSlot(d, op, memOff, op.width || 32));
+            break;
+          }
           if (opts.stableMem) {
+            if (!opts.noAddr16 && rng.chance(ADDR16_SHARE)) {
+              // [disp16] under 67 is as stable as [disp32].
+              choice.rm = { mem16: { rm: 6, mod: 0, disp: (DATA_BASE + memOff) & 0xffff } };
+              slots.push(memSlot(d, op, memOff, op.width || 32));
+              break;
+            }
             const viaEsp = rng.chance(0.3);
             const mem: Mem32 = viaEsp
               ? { base: ESP, index: -1, scale: 0, disp: rng.below(256) - 128, dispSize: 1 }
@@ -188,6 +236,10 @@ export function planOperands(d: Draft, form: InsnForm, opts: PlanOptions = {}): 
       case 'moffs':
         memOff = opts.memOff ?? 0x200 + rng.below(0x2c00);
         choice.moffs = (DATA_BASE + memOff) >>> 0;
+        if (!opts.noAddr16 && rng.chance(ADDR16_SHARE)) {
+          choice.addr16 = true; // moffs16
+          choice.moffs &= 0xffff;
+        }
         slots.push(memSlot(d, op, memOff, op.width));
         break;
       case 'imm': {

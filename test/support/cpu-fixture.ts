@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 export const CODE_BASE = 0x00100000;
 /** The code page's size; everything outside the case's bytes reads as INT3 (0xCC). */
 export const CODE_SIZE = 0x2000;
-export const DATA_BASE = 0x00200000;
+/** Below 64 KiB, so 16-bit addressing (67 prefix) reaches it too. */
+export const DATA_BASE = 0x00008000;
 export const DATA_SIZE = 0x4000;
 /** ESP the generator gives single-instruction cases (sequences use the same). */
 export const DEFAULT_ESP = DATA_BASE + 0x3800;
