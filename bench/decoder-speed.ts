@@ -4,7 +4,7 @@
 //   npm run bench:decoder [-- --runs 5]
 
 import { existsSync, readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { decode } from '../src/decoder/decode.js';
 import { DecodeStatus, Insn } from '../src/decoder/insn.js';
 import { CASE_BYTES, generateCase } from '../scripts/fuzz/generator.js';
@@ -90,7 +90,10 @@ function main(): void {
   }
   workloads.push({ name: 'fuzzer valid cases (seed 1)', bytes: fuzzStream(2 << 20) });
 
-  console.log(`decoder speed: median of ${runs} runs; ${cpus().length} cpus, ${cpus()[0]?.model ?? '?'}, Node ${process.version}`);
+  console.log(
+    `decoder speed: median of ${runs} runs; ${cpus().length} cpus, ${cpus()[0]?.model ?? '?'}, Node ${process.version}, ` +
+      `load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+  );
   const rows = [['workload', 'bytes', 'instructions', 'invalid bytes', 'ms (median)', 'M insn/s', 'MB/s']];
   const insn = new Insn();
   let totalInsns = 0;

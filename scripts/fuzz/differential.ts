@@ -6,7 +6,7 @@ import { FORMS } from '../../src/arch/table.js';
 import type { InsnForm } from '../../src/arch/types.js';
 import { decode } from '../../src/decoder/decode.js';
 import { formatInsn } from '../../src/decoder/format.js';
-import { DecodeStatus, Insn } from '../../src/decoder/insn.js';
+import { DecodeStatus, Insn, P_REP, P_REPNE } from '../../src/decoder/insn.js';
 import { ALLOW_LIST, type CaseView } from './allow-list.js';
 import { CapstoneReference, type CapstoneResult } from './capstone.js';
 import { hex, modrmRegAt, opcodeHex, viewEncoding } from './encoding.js';
@@ -25,7 +25,7 @@ export interface FuzzConfig {
   keepMismatches?: number;
 }
 
-export type MismatchKind = 'x86dbt-invalid' | 'capstone-invalid' | 'length' | 'mnemonic' | 'operands' | 'extension-accepted';
+export type MismatchKind = 'x86dbt-invalid' | 'capstone-invalid' | 'length' | 'mnemonic' | 'operands' | 'repeat-prefix' | 'extension-accepted';
 
 export interface Mismatch {
   hex: string;
@@ -101,18 +101,20 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
     const csName = cs ? capstoneMnemonic(cs.mnemonic) : '';
 
     let operandsDiffer = false;
+    let repeatDiffers = false;
     if (cs === null ? !oursValid : oursValid && insn.length === cs.size && oursName === csName) {
       if (cs === null) {
         result.passed++;
         result.bothInvalid++;
         continue;
       }
-      if (compareOperands(operandText(insn), cs.opStr, operandContext(config.code32, form!, oursName, insn)) === null) {
+      repeatDiffers = repeatWordOurs(oursName, insn.prefixes) !== repeatWordCapstone(oursName, cs.mnemonic);
+      if (!repeatDiffers && compareOperands(operandText(insn), cs.opStr, operandContext(config.code32, form!, oursName, insn)) === null) {
         result.passed++;
         result.bothValid++;
         continue;
       }
-      operandsDiffer = true;
+      operandsDiffer = !repeatDiffers;
     }
     let kind: MismatchKind;
     if (!oursValid) {
@@ -134,7 +136,7 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
       }
       if (cs === null) kind = 'capstone-invalid';
       else if (outOfModelCategory(buf, cs, csName) !== null) kind = 'extension-accepted';
-      else kind = insn.length !== cs.size ? 'length' : operandsDiffer ? 'operands' : 'mnemonic';
+      else kind = insn.length !== cs.size ? 'length' : repeatDiffers ? 'repeat-prefix' : operandsDiffer ? 'operands' : 'mnemonic';
     }
 
     const view: CaseView = {
@@ -214,6 +216,21 @@ function decodeWithoutLock(bytes: Uint8Array, code32: boolean, scratch: Uint8Arr
 
 function operandContext(code32: boolean, form: InsnForm, mnemonic: string, insn: Insn): OperandContext {
   return { form, mnemonic, opSize: insn.opSize, lowSixteen: false };
+}
+
+const CONDITIONAL_REPEAT = /^(?:cmps|scas)[bwd]$/;
+
+/** For CMPS/SCAS, whose REPE and REPNE differ: which one x86dbt applies (the last F2/F3 wins), else ''. */
+function repeatWordOurs(mnemonic: string, prefixes: number): string {
+  if (!CONDITIONAL_REPEAT.test(mnemonic)) return '';
+  return prefixes & P_REP ? 'repe' : prefixes & P_REPNE ? 'repne' : '';
+}
+
+/** For CMPS/SCAS: the repeat word capstone writes into its mnemonic, else ''. */
+function repeatWordCapstone(mnemonic: string, raw: string): string {
+  if (!CONDITIONAL_REPEAT.test(mnemonic)) return '';
+  const first = raw.split(' ')[0]!;
+  return first === 'repe' || first === 'repz' || first === 'rep' ? 'repe' : first === 'repne' || first === 'repnz' ? 'repne' : '';
 }
 
 /** The operands part of x86dbt's disassembly (after prefix words and the mnemonic). */
