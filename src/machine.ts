@@ -7,9 +7,10 @@
 import * as L from './cpu/layout.js';
 import { CpuState, Seg } from './cpu/state.js';
 import { W_FLAGS, W_MASK } from './cpu/lazy-flags.js';
-import { IF } from './arch/flags.js';
+import { IF, TF } from './arch/flags.js';
+import { Vector } from './cpu/exceptions.js';
 import { PcDevices } from './devices/pc-devices.js';
-import type { Engine } from './engines/engine.js';
+import type { Engine, EngineExit } from './engines/engine.js';
 import { DEFAULT_ENGINE, ENGINES } from './engines/registry.js';
 import { MODE_CODE32, MODE_PROTECTED, MODE_STACK32, type Cpu } from './interp/cpu.js';
 import type { PortIO } from './interp/port-io.js';
@@ -74,6 +75,9 @@ export interface RunResult {
 
 const W_INT_SHADOW = L.INT_SHADOW >> 2;
 const W_HALTED = L.HALTED >> 2;
+const W_DR6 = (L.DR >> 2) + 6;
+/** DR6.BS: the #DB came from single-stepping. */
+const DR6_BS = 1 << 14;
 
 export class Machine {
   readonly state: CpuState;
@@ -114,13 +118,13 @@ export class Machine {
 
   /**
    * The port bus as the CPU sees it: a write that makes the machine's attention
-   * necessary (a device stop request, an interrupt the CPU can take) ends the
-   * engine's run at the next block boundary.
+   * necessary (a device stop request, a pending interrupt: the loop then runs
+   * block by block until IF lets it in) ends the engine's run at the next block boundary.
    */
   private watchedPorts(): PortIO {
     const bus = this.devices.bus;
     const after = (): void => {
-      if (this.devices.stop.pending || (this.devices.pic.hasInterrupt() && (this.state.u32[W_FLAGS] & IF) !== 0)) this.engine.requestStop();
+      if (this.devices.stop.pending || this.devices.pic.hasInterrupt()) this.engine.requestStop();
     };
     return {
       in8: (p) => bus.in8(p),
@@ -213,17 +217,28 @@ export class Machine {
           clock.skipTo(next);
           continue;
         }
-        // Run to the next timer event; block by block while an interrupt waits for IF or the shadow.
-        const waiting = shadow || pic.hasInterrupt();
+        // Run to the next timer event; block by block while an interrupt waits
+        // for IF; one instruction in an interrupt shadow (SDM STI) or under
+        // EFLAGS.TF (single-step #DB after it, SDM Vol. 3, 17.3.1.4).
+        const singleStep = (s[W_FLAGS] & TF) !== 0;
         const untilEvent = Math.max(1, clock.nextEventTime() - clock.now());
-        const budget = waiting ? 1 : Math.min(untilEvent, SLICE_INSNS, maxInsns - done);
-        const exit = limits.trace ? this.traceStep(limits.trace) : this.engine.run(budget);
+        const budget = pic.hasInterrupt() ? 1 : Math.min(untilEvent, SLICE_INSNS, maxInsns - done);
+        let exit: EngineExit;
+        if (limits.trace) exit = this.traceStep(limits.trace);
+        else if (shadow || singleStep) exit = this.engine.step();
+        else exit = this.engine.run(budget);
+        if (singleStep && (exit.kind === 'budget' || exit.kind === 'halt')) {
+          s[W_DR6] |= DR6_BS;
+          this.events.raise(Vector.DB, EventSource.EXCEPTION, -1);
+          continue;
+        }
         switch (exit.kind) {
           case 'fault':
             this.events.raiseFault(exit.fault);
             break;
           case 'trap':
-            this.events.raise(exit.vector, EventSource.SOFTWARE, -1);
+            if (exit.software) this.events.raise(exit.vector, EventSource.SOFTWARE, -1, 0, exit.insnEip);
+            else this.events.raise(exit.vector, EventSource.EXCEPTION, -1);
             break;
           case 'unsupported':
             return result('unsupported', `unsupported instruction '${exit.instruction}' at EIP ${hex(this.state.eip)}`);
@@ -238,7 +253,7 @@ export class Machine {
     }
   }
 
-  private traceStep(trace: (line: string) => void): ReturnType<Engine['step']> {
+  private traceStep(trace: (line: string) => void): EngineExit {
     trace(traceLine(this));
     return this.engine.step();
   }

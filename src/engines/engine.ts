@@ -20,8 +20,12 @@ export type EngineExit =
   | { kind: 'stop' }
   /** An instruction faulted: EIP is at it and nothing of it is committed. */
   | { kind: 'fault'; fault: CpuFault }
-  /** INT n / INT3 / INTO / INT1 retired: EIP is past it; the vector is to be delivered. */
-  | { kind: 'trap'; vector: number }
+  /**
+   * INT n / INT3 / INTO / INT1 retired: EIP is past it; the vector is to be
+   * delivered. `software` (INT n, INT3, INTO) makes delivery check the gate's
+   * DPL; `insnEip` is where a fault raised by the delivery points.
+   */
+  | { kind: 'trap'; vector: number; software: boolean; insnEip: number }
   /** An instruction form this engine has no semantics for (EIP at it): the machine stops. */
   | { kind: 'unsupported'; instruction: string };
 

@@ -43,7 +43,12 @@ export class InterpEngine implements Engine {
       case StopReason.STOP:
         return { kind: 'stop' };
       case StopReason.TRAP:
-        return { kind: 'trap', vector: this.interp.trapVector };
+        return {
+          kind: 'trap',
+          vector: this.interp.trapVector,
+          software: this.interp.trapSoftware,
+          insnEip: (this.cpu.state.eip - this.interp.trapInsnLength) & this.cpu.ipMask,
+        };
       case StopReason.FAULT: {
         const f = this.interp.fault;
         if (f === null) throw new Error('interp engine: fault stop without a fault');

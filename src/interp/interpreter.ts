@@ -5,6 +5,7 @@
 // system layer must execute itself (a form with no handler here).
 import * as L from '../cpu/layout.js';
 import { CpuFault, fault, Vector } from '../cpu/exceptions.js';
+import { TF } from '../arch/flags.js';
 import type { CpuState } from '../cpu/state.js';
 import { FORMS } from '../arch/table.js';
 import type { InsnForm } from '../arch/types.js';
@@ -38,6 +39,7 @@ export const enum StopReason {
 const W_CS_BASE = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_BASE) >> 2;
 const W_CS_LIMIT = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_LIMIT) >> 2;
 const W_RETIRED = L.INSNS_RETIRED >> 3;
+const W_FLAGS_WORD = L.FLAGS >> 2;
 
 /** Thrown by the handler slot of a form the interpreter does not implement. */
 class Unhandled extends Error {}
@@ -176,6 +178,8 @@ export class Interpreter {
           if (s[W_HALTED] !== 0) return StopReason.HALT;
           // Mode, stack size or CPL may have changed (POPF, STI, system handlers).
           c.syncMode();
+          // EFLAGS.TF set (POPF, IRET): the dispatcher single-steps from here.
+          if ((s[W_FLAGS_WORD] & TF) !== 0) return StopReason.BLOCK_END;
         }
         if (this.stopRequested) return StopReason.STOP;
         if (oneBlock) return StopReason.BLOCK_END;

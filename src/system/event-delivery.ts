@@ -64,8 +64,12 @@ export class EventDelivery {
     this.raise(f.vector, EventSource.EXCEPTION, errorCode, f.address);
   }
 
-  /** Delivers an event; throws TripleFault when the chain ends in one. */
-  raise(vector: number, source: EventSource, errorCode: number, address = 0): void {
+  /**
+   * Delivers an event; throws TripleFault when the chain ends in one.
+   * `faultEip`: for a software interrupt, the INT instruction's address, which
+   * a fault raised while delivering it reports (SDM INT n: such faults are faults of the INT).
+   */
+  raise(vector: number, source: EventSource, errorCode: number, address = 0, faultEip = -1): void {
     const c = this.c;
     let cur: EventRecord = { vector, errorCode, source, eip: c.state.eip, address };
     const chain: EventRecord[] = [cur];
@@ -77,6 +81,7 @@ export class EventDelivery {
         return;
       } catch (e) {
         if (!(e instanceof CpuFault)) throw e;
+        if (cur.source === EventSource.SOFTWARE && faultEip >= 0) c.state.eip = faultEip;
         const next: EventRecord = {
           vector: e.vector,
           errorCode: hasErrorCode(e.vector) ? Math.max(0, e.errorCode) : -1,

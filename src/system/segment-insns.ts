@@ -51,11 +51,12 @@ function requireProtected(c: Cpu): void {
   if (!c.protectedMode || c.vm86) throw fault(Vector.UD);
 }
 
+// Bits 19:16 (limit) are reported as 0, as QEMU does (the SDM leaves them undefined).
 const lar = (size: number): Handler => (c, i) => {
   requireProtected(c);
   const d = visibleDescriptor(c, c.readRM(i, 16) & 0xffff);
   const ok = d !== null && (isCodeOrData(d.attrs) || LAR_TYPES.has(systemType(d.attrs)));
-  if (ok) c.setReg(size, i.reg, size === 32 ? d.hi & 0x00ffff00 : d.hi & 0xff00);
+  if (ok) c.setReg(size, i.reg, size === 32 ? d.hi & 0x00f0ff00 : d.hi & 0xff00);
   setZf(c, ok);
 };
 
