@@ -1,0 +1,551 @@
+// Code generation for one block: a `() -> ()` wasm function. Guest registers
+// and the lazy-flag record live in wasm locals while the block runs and are
+// written back at every exit and before every callout (so a handler, a slow
+// path or a fault sees exactly the interpreter's state). Forms with an inline
+// emitter (translator/inline-*.ts) become wasm; every other form calls its
+// semantics handler, and sensitive/privileged ones go through the VMM callout.
+import * as L from '../cpu/layout.js';
+import { FORMS } from '../arch/table.js';
+import { ARITH, CF } from '../arch/flags.js';
+import { LazyOp } from '../cpu/lazy-flags.js';
+import type { CachedInsn } from '../interp/cached-insn.js';
+import { FORM_GP, FORM_UD } from '../interp/code-cache.js';
+import { PAGE_MASK, T_CODE, T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from '../mem/tlb-entry.js';
+import { BLOCKS_RUN, Callout, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, JUMP_CACHE, JUMP_CACHE_BITS, JUMP_CACHE_ENTRIES } from './abi.js';
+import { ExitKind, type GuestBlock } from './block.js';
+import { MK_USER } from './mode.js';
+import type { Expr, WasmBuilder } from './wasm.js';
+
+const W_REG = (r: number): number => L.REGS + 4 * r;
+
+/** Locals: 0-7 guest registers, then the lazy record, then temporaries. */
+const LOC_DST = 8;
+const LOC_SRC = 9;
+const LOC_RES = 10;
+const FIRST_TEMP = 11;
+
+const enum RegState {
+  UNLOADED = 0,
+  CLEAN = 1,
+  DIRTY = 2,
+}
+
+/** Compile-time knowledge of the arithmetic flags. */
+export interface FlagRecord {
+  /** LazyOp of the record held in LOC_DST/LOC_SRC/LOC_RES. */
+  op: LazyOp;
+  size: number;
+  mask: number;
+}
+
+/** Emits one instruction inline; returns false (having emitted nothing) to fall back to a callout. */
+export type InlineEmitter = (g: BlockCompiler, i: CachedInsn) => boolean;
+
+export interface CompileHooks {
+  /** Registry index of an instruction (the callout argument). */
+  insnId(i: CachedInsn): number;
+  /** Inline emitter of a form, if any. */
+  inline(formId: number): InlineEmitter | undefined;
+  /** True when a form must go through the VMM callout (sensitive / privileged). */
+  viaVmm(formId: number): boolean;
+}
+
+export function sizeMaskOf(size: number): number {
+  return size === 32 ? -1 : (1 << size) - 1;
+}
+
+export class BlockCompiler {
+  readonly w: WasmBuilder;
+  readonly block: GuestBlock;
+  readonly modeKey: number;
+  /** Statements of the function body, in order. */
+  private stmts: Expr[] = [];
+  private readonly regs = new Uint8Array(8);
+  /** Flags held in locals (null: memory holds them). */
+  flags: FlagRecord | null = null;
+  private flagsDirty = false;
+  private nextTemp = FIRST_TEMP;
+  /** Set once a VMM callout ran in this block: segment state may have changed, stop inlining memory. */
+  modeUncertain = false;
+  /** The instruction being compiled and the EIP after it. */
+  cur: CachedInsn | null = null;
+  nextEip = 0;
+  private pos = 0;
+  /** Local holding "a slow-path write invalidated code: end the block after this instruction". */
+  private exitReq = -1;
+  private exitReqUsed = false;
+  readonly readBit: number;
+  readonly writeBit: number;
+  /** Inline emitters used / callouts emitted, for statistics. */
+  inlined = 0;
+  callouts = 0;
+
+  constructor(
+    w: WasmBuilder,
+    block: GuestBlock,
+    private readonly hooks: CompileHooks,
+    /** Table slot per block exit (parallel to block.exits), -1 when the exit is never chained. */
+    private readonly exitSlots: readonly number[],
+  ) {
+    this.w = w;
+    this.block = block;
+    this.modeKey = block.modeKey;
+    const user = (block.modeKey & MK_USER) !== 0;
+    this.readBit = user ? T_USER_READ : T_READ;
+    this.writeBit = user ? T_USER_WRITE : T_WRITE;
+  }
+
+  /** Compiles the block into a function body; returns it with the local count. */
+  compile(): { body: Expr[]; locals: number } {
+    const w = this.w;
+    this.exitReq = this.temp();
+    const insns = this.block.insns;
+    let eip = this.block.eip;
+    const ipMask = this.block.endEip === ((this.block.eip + this.block.bytes) >>> 0) ? 0xffffffff : 0xffff;
+    for (let k = 0; k < insns.length; k++) {
+      const i = insns[k];
+      this.cur = i;
+      this.pos = k;
+      this.nextEip = ((eip + i.length) & ipMask) >>> 0;
+      this.exitReqUsed = false;
+      const last = k === insns.length - 1;
+      const emit = i.form < FORMS.length && !this.modeUncertain ? this.hooks.inline(i.form) : undefined;
+      if (emit !== undefined && emit(this, i)) {
+        this.inlined++;
+        if (this.exitReqUsed && !last) {
+          this.push(w.if(w.get(this.exitReq), this.exitStatements(k + 1, w.c(this.nextEip), null)));
+        }
+        if (last && !this.terminated) this.emitFallThroughOrExit(k + 1);
+      } else {
+        this.emitCallout(i, k, last);
+      }
+      eip = this.nextEip;
+    }
+    return { body: this.stmts, locals: this.nextTemp };
+  }
+
+  /** True once the last instruction's emitter emitted the block's exits itself. */
+  terminated = false;
+
+  // ---- statements and temporaries ----
+
+  push(e: Expr): void {
+    this.stmts.push(e);
+  }
+  temp(): number {
+    return this.nextTemp++;
+  }
+
+  // ---- registers ----
+
+  private ensure(r: number): void {
+    if (this.regs[r] === RegState.UNLOADED) {
+      this.push(this.w.set(r, this.w.load32(this.w.c(W_REG(r)))));
+      this.regs[r] = RegState.CLEAN;
+    }
+  }
+  reg32(r: number): Expr {
+    this.ensure(r);
+    return this.w.get(r);
+  }
+  setReg32(r: number, v: Expr): void {
+    this.push(this.w.set(r, v));
+    this.regs[r] = RegState.DIRTY;
+  }
+  /** Register `n` of width `size`, zero-extended (AL..BH for 8-bit n = 0..7). */
+  getReg(size: number, n: number): Expr {
+    const w = this.w;
+    if (size === 32) return this.reg32(n);
+    if (size === 16) return w.and(this.reg32(n), w.c(0xffff));
+    if (n < 4) return w.and(this.reg32(n), w.c(0xff));
+    return w.and(w.shrU(this.reg32(n - 4), w.c(8)), w.c(0xff));
+  }
+  setReg(size: number, n: number, v: Expr): void {
+    const w = this.w;
+    if (size === 32) {
+      this.setReg32(n, v);
+      return;
+    }
+    if (size === 16) {
+      this.setReg32(n, w.or(w.and(this.reg32(n), w.c(~0xffff)), w.and(v, w.c(0xffff))));
+      return;
+    }
+    if (n < 4) this.setReg32(n, w.or(w.and(this.reg32(n), w.c(~0xff)), w.and(v, w.c(0xff))));
+    else this.setReg32(n - 4, w.or(w.and(this.reg32(n - 4), w.c(~0xff00)), w.shl(w.and(v, w.c(0xff)), w.c(8))));
+  }
+
+  // ---- write-back ----
+
+  /** Stores of every dirty register and the flag record (compile-time state unchanged). */
+  private writeBackStatements(): Expr[] {
+    const w = this.w;
+    const out: Expr[] = [];
+    for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(r)));
+    if (this.flags !== null && this.flagsDirty) {
+      const f = this.flags;
+      out.push(
+        w.store32(w.c(L.LAZY_OP), w.c(f.op)),
+        w.store32(w.c(L.LAZY_SIZE), w.c(f.size)),
+        w.store32(w.c(L.LAZY_DST), w.get(LOC_DST)),
+        w.store32(w.c(L.LAZY_SRC), w.get(LOC_SRC)),
+        w.store32(w.c(L.LAZY_RES), w.get(LOC_RES)),
+        w.store32(w.c(L.LAZY_MASK), w.c(f.mask)),
+      );
+    }
+    return out;
+  }
+  /** Writes everything back in the main line: memory is then the truth, locals stay valid. */
+  private syncAll(): void {
+    for (const e of this.writeBackStatements()) this.push(e);
+    for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) this.regs[r] = RegState.CLEAN;
+    this.flagsDirty = false;
+  }
+  /** After a handler ran: registers and flags must be re-read from memory. */
+  private invalidateLocals(): void {
+    this.regs.fill(RegState.UNLOADED);
+    this.flags = null;
+    this.flagsDirty = false;
+  }
+  /** State for a slow-path call that may fault: written back, EIP at the next instruction (the host rewinds it). */
+  private slowPathPrologue(): Expr[] {
+    const w = this.w;
+    return [...this.writeBackStatements(), w.store32(w.c(L.EIP), w.c(this.nextEip))];
+  }
+
+  // ---- flags ----
+
+  /** Records a lazily evaluated operation in the flag locals; values are masked to `size`. */
+  setFlags(op: LazyOp, size: number, mask: number, dst: Expr, src: Expr, res: Expr): void {
+    const w = this.w;
+    const m = sizeMaskOf(size);
+    const msk = (e: Expr): Expr => (size === 32 ? e : w.and(e, w.c(m)));
+    this.push(w.set(LOC_DST, msk(dst)));
+    this.push(w.set(LOC_SRC, msk(src)));
+    this.push(w.set(LOC_RES, msk(res)));
+    this.flags = { op, size, mask };
+    this.flagsDirty = true;
+  }
+  /** The result local of the current record (masked). */
+  flagRes(): Expr {
+    return this.w.get(LOC_RES);
+  }
+
+  /** Makes CF concrete in FLAGS (memory) before INC/DEC replace the record (SDM INC/DEC keep CF). */
+  concretizeCF(): void {
+    const w = this.w;
+    const f = this.flags;
+    if (f === null) {
+      this.push(w.callVoid(Callout.CONCRETIZE_CF, []));
+      return;
+    }
+    if ((f.mask & CF) === 0) return;
+    const cf = this.recordCF(f);
+    this.push(w.store32(w.c(L.FLAGS), w.or(w.and(w.load32(w.c(L.FLAGS)), w.c(~CF)), cf)));
+    f.mask &= ~CF;
+    // Memory now has the concrete CF; the record in locals still differs from memory.
+    this.flagsDirty = true;
+  }
+
+  /** CF (0/1) of an inline record (ADD, SUB or LOGIC). */
+  private recordCF(f: FlagRecord): Expr {
+    const w = this.w;
+    if (f.op === LazyOp.ADD) return w.ltU(w.get(LOC_RES), w.get(LOC_DST));
+    if (f.op === LazyOp.SUB) return w.ltU(w.get(LOC_DST), w.get(LOC_SRC));
+    return w.c(0);
+  }
+  private sext(e: Expr, size: number): Expr {
+    return size === 32 ? e : size === 16 ? this.w.ext16s(e) : this.w.ext8s(e);
+  }
+  private signBit(e: Expr, size: number): Expr {
+    return this.w.and(this.w.shrU(e, this.w.c(size - 1)), this.w.c(1));
+  }
+
+  /** Condition code `cc` (SDM Vol. 1, appendix B) as 0/1; fused with the record when it is in locals. */
+  condition(cc: number): Expr {
+    const w = this.w;
+    const f = this.flags;
+    if (f === null) {
+      this.syncAll();
+      return w.callI32(Callout.COND, [w.c(cc)]);
+    }
+    const dst = w.get(LOC_DST);
+    const src = w.get(LOC_SRC);
+    const neg = (cc & 1) !== 0;
+    const fin = (e: Expr): Expr => (neg ? w.eqz(e) : e);
+    if (f.op === LazyOp.SUB && f.mask === ARITH) {
+      // CMP/SUB fusion: compare the operands directly.
+      const a = this.sext(dst, f.size);
+      const b = this.sext(w.get(LOC_SRC), f.size);
+      switch (cc) {
+        case 2: return w.ltU(dst, src);
+        case 3: return w.geU(dst, src);
+        case 4: return w.eq(dst, src);
+        case 5: return w.ne(dst, src);
+        case 6: return w.leU(dst, src);
+        case 7: return w.gtU(dst, src);
+        case 12: return w.ltS(a, b);
+        case 13: return w.geS(a, b);
+        case 14: return w.leS(a, b);
+        case 15: return w.gtS(a, b);
+      }
+    }
+    const zf = (): Expr => w.eqz(w.get(LOC_RES));
+    const sf = (): Expr => this.signBit(w.get(LOC_RES), f.size);
+    const cf = (): Expr =>
+      (f.mask & CF) !== 0 ? this.recordCF(f) : w.and(w.load32(w.c(L.FLAGS)), w.c(CF));
+    const of = (): Expr => {
+      if (f.op === LazyOp.LOGIC) return w.c(0);
+      const x =
+        f.op === LazyOp.ADD
+          ? w.and(w.xor(w.get(LOC_DST), w.get(LOC_RES)), w.xor(w.get(LOC_SRC), w.get(LOC_RES)))
+          : w.and(w.xor(w.get(LOC_DST), w.get(LOC_SRC)), w.xor(w.get(LOC_DST), w.get(LOC_RES)));
+      return this.signBit(x, f.size);
+    };
+    switch (cc >> 1) {
+      case 0: return fin(of());
+      case 1: return fin(cf());
+      case 2: return fin(zf());
+      case 3: return fin(w.or(cf(), zf()));
+      case 4: return fin(sf());
+      case 5: return fin(w.eqz(w.and(w.popcnt8(w.get(LOC_RES)), w.c(1))));
+      case 6: return fin(w.xor(sf(), of()));
+      default: return fin(w.or(zf(), w.xor(sf(), of())));
+    }
+  }
+
+  // ---- memory ----
+
+  /** Effective address (offset in the segment) of the memory operand. */
+  ea(i: CachedInsn): Expr {
+    const w = this.w;
+    let a: Expr = w.c(i.disp);
+    if (i.base >= 0) a = i.disp === 0 ? this.reg32(i.base) : w.add(this.reg32(i.base), a);
+    if (i.index >= 0) a = w.add(a, i.scale === 0 ? this.reg32(i.index) : w.shl(this.reg32(i.index), w.c(i.scale)));
+    return i.addrSize === 32 ? a : w.and(a, w.c(0xffff));
+  }
+
+  /** TLB entry of linear address in local `lin`. */
+  private tlbEntry(lin: number): Expr {
+    const w = this.w;
+    return w.load32(w.shl(w.shrU(w.get(lin), w.c(12)), w.c(2)), L.TLB_BASE);
+  }
+  private inPage(lin: number, bytes: number): Expr {
+    const w = this.w;
+    return w.leU(w.and(w.get(lin), w.c(PAGE_MASK)), w.c(PAGE_MASK + 1 - bytes));
+  }
+  /** Host address (minus RAM_BASE) of the physical byte for TLB entry `e` and linear `lin`. */
+  private physAddr(e: number, lin: number): Expr {
+    const w = this.w;
+    return w.or(w.and(w.get(e), w.c(~PAGE_MASK)), w.and(w.get(lin), w.c(PAGE_MASK)));
+  }
+
+  /**
+   * Reads `bytes` at linear `linExpr` (segment already known flat): the inline
+   * TLB fast path, else the slow-path callout (fills, page crossings, faults).
+   */
+  read(bytes: number, linExpr: Expr): Expr {
+    const w = this.w;
+    const lin = this.temp();
+    const e = this.temp();
+    this.push(w.set(lin, linExpr));
+    this.push(w.set(e, this.tlbEntry(lin)));
+    let fast = w.and(w.get(e), w.c(this.readBit));
+    if (bytes > 1) fast = w.and(w.ne(fast, w.c(0)), this.inPage(lin, bytes));
+    const slow = w.blockValue(this.slowPathPrologue(), w.callI32(Callout.READ, [w.get(lin), w.c(bytes), w.c(this.hooks.insnId(this.cur!))]));
+    const v = this.temp();
+    this.push(w.set(v, w.ifValue(fast, w.loadN(bytes, this.physAddr(e, lin), L.RAM_BASE), slow)));
+    return w.get(v);
+  }
+
+  /** Writes `bytes` of `value` at linear `linExpr`; call before changing any register of the instruction. */
+  write(bytes: number, linExpr: Expr, value: Expr): void {
+    const w = this.w;
+    const lin = this.temp();
+    const e = this.temp();
+    const v = this.temp();
+    this.push(w.set(lin, linExpr));
+    this.push(w.set(v, value));
+    this.push(w.set(e, this.tlbEntry(lin)));
+    let fast = w.eq(w.and(w.get(e), w.c(this.writeBit | T_CODE)), w.c(this.writeBit));
+    if (bytes > 1) fast = w.and(fast, this.inPage(lin, bytes));
+    this.exitReqUsed = true;
+    this.push(
+      w.if(
+        fast,
+        [w.storeN(bytes, this.physAddr(e, lin), w.get(v), L.RAM_BASE)],
+        [...this.slowPathPrologue(), w.set(this.exitReq, w.callI32(Callout.WRITE, [w.get(lin), w.c(bytes), w.get(v), w.c(this.hooks.insnId(this.cur!))]))],
+      ),
+    );
+  }
+
+  /**
+   * Begins a read-modify-write (SDM: the destination is checked for writing
+   * before it is read). Returns the value and a `finish(result)` that stores.
+   */
+  rmw(bytes: number, seg: number, offExpr: Expr): { value: Expr; finish: (v: Expr) => void } {
+    const w = this.w;
+    const lin = this.temp();
+    const e = this.temp();
+    const p = this.temp();
+    const v = this.temp();
+    this.push(w.set(lin, offExpr));
+    this.push(w.set(e, this.tlbEntry(lin)));
+    let fast = w.eq(w.and(w.get(e), w.c(this.writeBit | T_CODE)), w.c(this.writeBit));
+    if (bytes > 1) fast = w.and(fast, this.inPage(lin, bytes));
+    this.push(
+      w.if(
+        fast,
+        [w.set(p, this.physAddr(e, lin)), w.set(v, w.loadN(bytes, w.get(p), L.RAM_BASE))],
+        [
+          w.set(p, w.c(-1)),
+          ...this.slowPathPrologue(),
+          w.set(v, w.callI32(Callout.RMW_BEGIN, [w.c(seg), w.get(lin), w.c(bytes), w.c(this.hooks.insnId(this.cur!))])),
+        ],
+      ),
+    );
+    const finish = (result: Expr): void => {
+      const r = this.temp();
+      this.exitReqUsed = true;
+      this.push(w.set(r, result));
+      this.push(
+        w.if(
+          w.geS(w.get(p), w.c(0)),
+          [w.storeN(bytes, w.get(p), w.get(r), L.RAM_BASE)],
+          [w.set(this.exitReq, w.callI32(Callout.RMW_END, [w.c(bytes), w.get(r)]))],
+        ),
+      );
+    };
+    return { value: w.get(v), finish };
+  }
+
+  // ---- exits ----
+
+  /**
+   * The statements leaving the block: write-back, EIP, retired count and
+   * budget, then a chain through `slot` (an i32 expression, or null for a
+   * plain return) while the budget lasts.
+   */
+  exitStatements(retired: number, eip: Expr | null, slot: Expr | null): Expr[] {
+    const w = this.w;
+    const out = this.writeBackStatements();
+    if (eip !== null) out.push(w.store32(w.c(L.EIP), eip));
+    out.push(w.addF64At(L.INSNS_RETIRED, retired), this.countBlock());
+    const b = this.temp();
+    out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(retired)))));
+    if (slot === null) {
+      out.push(w.store32(w.c(EXIT_SLOT), w.c(EXIT_PLAIN)), w.ret());
+      return out;
+    }
+    const s = this.temp();
+    out.push(w.store32(w.c(EXIT_SLOT), w.tee(s, slot)));
+    out.push(w.if(w.and(w.gtS(w.get(b), w.c(0)), w.geS(w.get(s), w.c(0))), [w.chain(w.get(s))]));
+    out.push(w.ret());
+    return out;
+  }
+
+  private countBlock(): Expr {
+    const w = this.w;
+    return w.store32(w.c(BLOCKS_RUN), w.add(w.load32(w.c(BLOCKS_RUN)), w.c(1)));
+  }
+
+  /** Exit for a direct target `exitIndex` of the block. */
+  private slotExpr(exitIndex: number): Expr {
+    return this.w.c(this.exitSlots[exitIndex] ?? -1);
+  }
+
+  /** Ends the block at its natural end: the fall-through exit (the block's single direct exit). */
+  private emitFallThroughOrExit(retired: number): void {
+    const ex = this.block.exits;
+    if (ex.length === 1 && ex[0].kind === ExitKind.DIRECT) {
+      for (const e of this.exitStatements(retired, this.w.c(ex[0].target), this.slotExpr(0))) this.push(e);
+    } else {
+      for (const e of this.exitStatements(retired, this.w.c(this.nextEip), null)) this.push(e);
+    }
+    this.terminated = true;
+  }
+
+  /** Direct control transfer ending the block: exit `exitIndex` when `cond` (or always). */
+  emitBranchExit(cond: Expr | null): void {
+    const w = this.w;
+    const n = this.pos + 1;
+    const ex = this.block.exits;
+    if (cond === null) {
+      for (const e of this.exitStatements(n, w.c(ex[0].target), this.slotExpr(0))) this.push(e);
+    } else {
+      const c = this.temp();
+      this.push(w.set(c, cond));
+      const eip = w.select(w.get(c), w.c(ex[0].target), w.c(ex[1].target));
+      const slot = w.select(w.get(c), this.slotExpr(0), this.slotExpr(1));
+      for (const e of this.exitStatements(n, eip, slot)) this.push(e);
+    }
+    this.terminated = true;
+  }
+
+  /** Indirect transfer ending the block: look the target up in the jump cache, else return to the dispatcher. */
+  emitIndirectExit(target: Expr): void {
+    const w = this.w;
+    const n = this.pos + 1;
+    const t = this.temp();
+    this.push(w.set(t, target));
+    const out = this.writeBackStatements();
+    out.push(w.store32(w.c(L.EIP), w.get(t)));
+    out.push(w.addF64At(L.INSNS_RETIRED, n), this.countBlock());
+    const b = this.temp();
+    out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(n)))));
+    out.push(w.store32(w.c(EXIT_SLOT), w.c(EXIT_INDIRECT)));
+    // Entry at JUMP_CACHE + index * 16: {eip, frame|readBit, mode key, slot}.
+    const at = this.temp();
+    const idx = w.and(w.xor(w.get(t), w.shrU(w.get(t), w.c(JUMP_CACHE_BITS))), w.c(JUMP_CACHE_ENTRIES - 1));
+    const hit = w.and(
+      w.and(w.eq(w.load32(w.get(at), JUMP_CACHE), w.get(t)), w.eq(w.load32(w.get(at), JUMP_CACHE + 8), w.c(this.modeKey))),
+      w.eq(w.and(w.load32(w.shl(w.shrU(w.get(t), w.c(12)), w.c(2)), L.TLB_BASE), w.c(~PAGE_MASK | this.readBit)), w.load32(w.get(at), JUMP_CACHE + 4)),
+    );
+    out.push(
+      w.if(w.gtS(w.get(b), w.c(0)), [
+        w.set(at, w.shl(idx, w.c(4))),
+        w.if(hit, [w.chain(w.load32(w.get(at), JUMP_CACHE + 12))]),
+      ]),
+    );
+    out.push(w.ret());
+    for (const e of out) this.push(e);
+    this.terminated = true;
+  }
+
+  // ---- callouts ----
+
+  private emitCallout(i: CachedInsn, k: number, last: boolean): void {
+    const w = this.w;
+    this.callouts++;
+    const vmm = i.form < FORMS.length && this.hooks.viaVmm(i.form);
+    const ud = i.form === FORM_UD || i.form === FORM_GP;
+    this.syncAll();
+    this.push(w.store32(w.c(L.EIP), w.c(this.nextEip)));
+    const x = this.temp();
+    this.push(w.set(x, w.callI32(vmm ? Callout.VMM : Callout.EXEC, [w.c(this.hooks.insnId(i))])));
+    this.invalidateLocals();
+    if (vmm || ud) this.modeUncertain = true;
+    if (!last) {
+      this.push(w.if(w.get(x), this.exitStatements(k + 1, null, null)));
+      return;
+    }
+    // The handler left the next EIP in memory.
+    const ex = this.block.exits;
+    const isControl = i.form < FORMS.length && FORMS[i.form].cls === 'control';
+    if (!isControl || vmm || ud) {
+      const chainable = !vmm && !ud && ex.length === 1 && ex[0].kind === ExitKind.DIRECT && !FORMS[i.form].endsBlock;
+      const slot = chainable ? w.select(w.get(x), w.c(-1), this.slotExpr(0)) : null;
+      for (const e of this.exitStatements(k + 1, null, slot)) this.push(e);
+    } else if (ex[0].kind === ExitKind.INDIRECT) {
+      this.pos = k;
+      this.emitIndirectExit(w.load32(w.c(L.EIP)));
+    } else {
+      const eip = w.load32(w.c(L.EIP));
+      let slot: Expr = this.slotExpr(0);
+      if (ex.length === 2) slot = w.select(w.eq(eip, w.c(ex[0].target)), this.slotExpr(0), this.slotExpr(1));
+      // A trap or invalidation during the handler forbids chaining.
+      slot = w.select(w.get(x), w.c(-1), slot);
+      for (const e of this.exitStatements(k + 1, null, slot)) this.push(e);
+    }
+    this.terminated = true;
+  }
+}

@@ -1,0 +1,30 @@
+// The mode key: every bit of CPU mode a translation depends on. Decoding
+// depends on the code size; the inline fast paths depend on the stack size,
+// the privilege (which TLB bit grants access) and which segments are flat
+// (base 0, 4 GiB limit: no check needed). Blocks are keyed by physical
+// address, EIP and this key (DESIGN decision 8).
+import type { Cpu } from '../interp/cpu.js';
+import { MODE_CODE32 } from '../interp/cpu.js';
+import * as L from '../cpu/layout.js';
+
+export const MK_CODE32 = 1;
+export const MK_STACK32 = 2;
+export const MK_USER = 4;
+const FAST_SHIFT = 3;
+/** Segmentation's per-register fast bits (mem/segmentation.ts). */
+export const FAST_READ = 1;
+export const FAST_WRITE = 2;
+
+/** The mode key of the CPU's current state (call after Cpu.syncMode). */
+export function modeKeyOf(c: Cpu): number {
+  let k = (c.s[L.MODE >> 2] & MODE_CODE32) !== 0 ? MK_CODE32 : 0;
+  if (c.stack32) k |= MK_STACK32;
+  if (c.s[L.CPL >> 2] === 3) k |= MK_USER;
+  const f = c.seg.fast;
+  return k | ((f[0] | (f[1] << 2) | (f[2] << 4) | (f[3] << 6) | (f[4] << 8) | (f[5] << 10)) << FAST_SHIFT);
+}
+
+/** FAST_READ/FAST_WRITE bits of segment register `seg` under a mode key. */
+export function segFast(modeKey: number, seg: number): number {
+  return (modeKey >>> (FAST_SHIFT + 2 * seg)) & 3;
+}

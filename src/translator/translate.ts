@@ -1,0 +1,95 @@
+// Translates a batch of blocks into one wasm module (DESIGN decision 9:
+// module creation is expensive, so several blocks share one), instantiates it
+// against the shared memory and table, and returns the block functions with
+// the table slots they were compiled against.
+import { FORMS } from '../arch/table.js';
+import type { CachedInsn } from '../interp/cached-insn.js';
+import { Vmm } from '../vmm/vmm.js';
+import { Callout } from './abi.js';
+import { ExitKind, type GuestBlock } from './block.js';
+import { BlockCompiler } from './codegen.js';
+import type { CalloutHost } from './host.js';
+import { INLINE_EMITTERS } from './inline.js';
+import { instantiate, WasmBuilder } from './wasm.js';
+
+export interface TranslatedBlock {
+  guest: GuestBlock;
+  fn: () => void;
+  entrySlot: number;
+  exitSlots: number[];
+}
+
+export interface BatchResult {
+  blocks: TranslatedBlock[];
+  wasmBytes: number;
+  inlinedInsns: number;
+  calloutInsns: number;
+}
+
+export interface TranslateOptions {
+  memory: WebAssembly.Memory;
+  table: WebAssembly.Table;
+  host: CalloutHost;
+  hostFunctions: Record<string, (...args: number[]) => number | void>;
+  allocSlot: () => number;
+  /** Allocate exit slots (chaining on). */
+  chain: boolean;
+  /** Inline hot forms (off: every instruction calls its handler — the always-correct path). */
+  inline: boolean;
+  optimize: boolean;
+}
+
+/** Parameter count and result of every callout (translator/abi.ts). */
+const CALLOUT_SIGNATURES: readonly [string, number, boolean][] = [
+  [Callout.EXEC, 1, true],
+  [Callout.VMM, 1, true],
+  [Callout.READ, 3, true],
+  [Callout.WRITE, 4, true],
+  [Callout.RMW_BEGIN, 4, true],
+  [Callout.RMW_END, 2, true],
+  [Callout.COND, 1, true],
+  [Callout.CONCRETIZE_CF, 0, false],
+];
+
+const VIA_VMM = Uint8Array.from(FORMS, (_f, id) => (Vmm.isSensitive(id) ? 1 : 0));
+
+export function translateBatch(guests: readonly GuestBlock[], o: TranslateOptions): BatchResult {
+  const pages = o.memory.buffer.byteLength / 65536;
+  const w = new WasmBuilder(pages, 2);
+  for (const [name, params, returnsI32] of CALLOUT_SIGNATURES) w.importFunc(name, params, returnsI32);
+  let inlinedInsns = 0;
+  let calloutInsns = 0;
+  const planned: { guest: GuestBlock; entrySlot: number; exitSlots: number[] }[] = [];
+  const ids = new Map<CachedInsn, number>();
+  const hooks = {
+    insnId: (i: CachedInsn): number => {
+      let id = ids.get(i);
+      if (id === undefined) {
+        id = o.host.register(i);
+        ids.set(i, id);
+      }
+      return id;
+    },
+    inline: (formId: number) => (o.inline ? INLINE_EMITTERS[formId] : undefined),
+    viaVmm: (formId: number) => VIA_VMM[formId] !== 0,
+  };
+  try {
+    for (const [n, guest] of guests.entries()) {
+      const exitSlots = guest.exits.map((e) => (o.chain && e.kind === ExitKind.DIRECT && e.samePage ? o.allocSlot() : -1));
+      const entrySlot = o.allocSlot();
+      const g = new BlockCompiler(w, guest, hooks, exitSlots);
+      const { body, locals } = g.compile();
+      w.addBlockFunction(`b${n}`, locals, body);
+      inlinedInsns += g.inlined;
+      calloutInsns += g.callouts;
+      planned.push({ guest, entrySlot, exitSlots });
+    }
+  } catch (e) {
+    w.dispose();
+    throw e;
+  }
+  const binary = w.finish(o.optimize);
+  const exports = instantiate(binary, o.memory, o.table, o.hostFunctions);
+  const blocks = planned.map((p, n) => ({ ...p, fn: exports[`b${n}`] as () => void }));
+  return { blocks, wasmBytes: binary.length, inlinedInsns, calloutInsns };
+}

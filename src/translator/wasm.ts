@@ -1,0 +1,259 @@
+// The one file that imports binaryen (issue 5): a small i32-centred builder
+// over binaryen's Module, so the code generator speaks in guest terms and the
+// wasm toolkit can be swapped without touching it. Every module built here
+// imports the machine's single memory (DESIGN decision 1) and the shared
+// function table that chains blocks across modules (decision 8), and uses
+// only the features Node 20 runs: MVP, tail calls, sign extension, bulk
+// memory, mutable globals and non-trapping float conversion.
+import binaryen from 'binaryen';
+
+/** A binaryen expression reference. */
+export type Expr = number;
+
+const FEATURES =
+  binaryen.Features.MVP |
+  binaryen.Features.TailCall |
+  binaryen.Features.SignExt |
+  binaryen.Features.BulkMemory |
+  binaryen.Features.MutableGlobals |
+  binaryen.Features.NontrappingFPToInt;
+
+const I32 = binaryen.i32;
+const NONE = binaryen.none;
+const TABLE = 't';
+
+/** Import module name and field names the instantiator must provide. */
+export const IMPORT_MODULE = 'env';
+export const IMPORT_MEMORY = 'memory';
+export const IMPORT_TABLE = 'table';
+
+export class WasmBuilder {
+  private readonly m = new binaryen.Module();
+  private readonly imports = new Set<string>();
+  private disposed = false;
+
+  constructor(memoryPages: number, optimizeLevel: number) {
+    const m = this.m;
+    m.setFeatures(FEATURES);
+    m.setMemory(memoryPages, memoryPages, null, [], false, false, 'mem');
+    m.addMemoryImport('mem', IMPORT_MODULE, IMPORT_MEMORY);
+    m.addTable(TABLE, 1, 0xffffffff);
+    m.addTableImport(TABLE, IMPORT_MODULE, IMPORT_TABLE);
+    binaryen.setOptimizeLevel(optimizeLevel);
+    binaryen.setShrinkLevel(0);
+  }
+
+  /** Declares an imported host function taking `params` i32s and returning an i32 or nothing. */
+  importFunc(name: string, params: number, returnsI32: boolean): void {
+    if (this.imports.has(name)) return;
+    this.imports.add(name);
+    const p = params === 0 ? NONE : binaryen.createType(new Array<number>(params).fill(I32));
+    this.m.addFunctionImport(name, IMPORT_MODULE, name, p, returnsI32 ? I32 : NONE);
+  }
+
+  /** Adds an exported `() -> ()` function with `locals` i32 locals. */
+  addBlockFunction(name: string, locals: number, body: Expr[]): void {
+    this.m.addFunction(name, NONE, NONE, new Array<number>(locals).fill(I32), this.m.block(null, body, NONE));
+    this.m.addFunctionExport(name, name);
+  }
+
+  /** Validates, optimizes and emits the module; the builder is unusable afterwards. */
+  finish(optimize: boolean): Uint8Array {
+    if (!this.m.validate()) {
+      const text = this.m.emitText();
+      this.dispose();
+      throw new Error(`translator: generated wasm failed validation\n${text.slice(0, 4000)}`);
+    }
+    if (optimize) this.m.optimize();
+    const bin = this.m.emitBinary();
+    this.dispose();
+    return bin;
+  }
+
+  /** Text form, for debugging a translation. */
+  text(): string {
+    return this.m.emitText();
+  }
+
+  dispose(): void {
+    if (!this.disposed) {
+      this.disposed = true;
+      this.m.dispose();
+    }
+  }
+
+  // ---- i32 arithmetic ----
+  c(v: number): Expr {
+    return this.m.i32.const(v | 0);
+  }
+  add(a: Expr, b: Expr): Expr {
+    return this.m.i32.add(a, b);
+  }
+  sub(a: Expr, b: Expr): Expr {
+    return this.m.i32.sub(a, b);
+  }
+  mul(a: Expr, b: Expr): Expr {
+    return this.m.i32.mul(a, b);
+  }
+  and(a: Expr, b: Expr): Expr {
+    return this.m.i32.and(a, b);
+  }
+  or(a: Expr, b: Expr): Expr {
+    return this.m.i32.or(a, b);
+  }
+  xor(a: Expr, b: Expr): Expr {
+    return this.m.i32.xor(a, b);
+  }
+  shl(a: Expr, b: Expr): Expr {
+    return this.m.i32.shl(a, b);
+  }
+  shrU(a: Expr, b: Expr): Expr {
+    return this.m.i32.shr_u(a, b);
+  }
+  shrS(a: Expr, b: Expr): Expr {
+    return this.m.i32.shr_s(a, b);
+  }
+  rotl(a: Expr, b: Expr): Expr {
+    return this.m.i32.rotl(a, b);
+  }
+  rotr(a: Expr, b: Expr): Expr {
+    return this.m.i32.rotr(a, b);
+  }
+  eq(a: Expr, b: Expr): Expr {
+    return this.m.i32.eq(a, b);
+  }
+  ne(a: Expr, b: Expr): Expr {
+    return this.m.i32.ne(a, b);
+  }
+  eqz(a: Expr): Expr {
+    return this.m.i32.eqz(a);
+  }
+  ltU(a: Expr, b: Expr): Expr {
+    return this.m.i32.lt_u(a, b);
+  }
+  leU(a: Expr, b: Expr): Expr {
+    return this.m.i32.le_u(a, b);
+  }
+  gtU(a: Expr, b: Expr): Expr {
+    return this.m.i32.gt_u(a, b);
+  }
+  geU(a: Expr, b: Expr): Expr {
+    return this.m.i32.ge_u(a, b);
+  }
+  ltS(a: Expr, b: Expr): Expr {
+    return this.m.i32.lt_s(a, b);
+  }
+  leS(a: Expr, b: Expr): Expr {
+    return this.m.i32.le_s(a, b);
+  }
+  gtS(a: Expr, b: Expr): Expr {
+    return this.m.i32.gt_s(a, b);
+  }
+  geS(a: Expr, b: Expr): Expr {
+    return this.m.i32.ge_s(a, b);
+  }
+  ext8s(a: Expr): Expr {
+    return this.m.i32.extend8_s(a);
+  }
+  ext16s(a: Expr): Expr {
+    return this.m.i32.extend16_s(a);
+  }
+  /** Number of set bits in the low byte (parity). */
+  popcnt8(a: Expr): Expr {
+    return this.m.i32.popcnt(this.m.i32.and(a, this.m.i32.const(0xff)));
+  }
+  select(cond: Expr, ifTrue: Expr, ifFalse: Expr): Expr {
+    return this.m.select(cond, ifTrue, ifFalse);
+  }
+
+  // ---- memory (byte offsets into the one memory; `offset` is the static memarg offset) ----
+  load32(addr: Expr, offset = 0): Expr {
+    return this.m.i32.load(offset, 1, addr);
+  }
+  load16u(addr: Expr, offset = 0): Expr {
+    return this.m.i32.load16_u(offset, 1, addr);
+  }
+  load8u(addr: Expr, offset = 0): Expr {
+    return this.m.i32.load8_u(offset, 1, addr);
+  }
+  store32(addr: Expr, v: Expr, offset = 0): Expr {
+    return this.m.i32.store(offset, 1, addr, v);
+  }
+  store16(addr: Expr, v: Expr, offset = 0): Expr {
+    return this.m.i32.store16(offset, 1, addr, v);
+  }
+  store8(addr: Expr, v: Expr, offset = 0): Expr {
+    return this.m.i32.store8(offset, 1, addr, v);
+  }
+  /** Loads `bytes` (1, 2 or 4) zero-extended. */
+  loadN(bytes: number, addr: Expr, offset = 0): Expr {
+    return bytes === 4 ? this.load32(addr, offset) : bytes === 2 ? this.load16u(addr, offset) : this.load8u(addr, offset);
+  }
+  storeN(bytes: number, addr: Expr, v: Expr, offset = 0): Expr {
+    return bytes === 4 ? this.store32(addr, v, offset) : bytes === 2 ? this.store16(addr, v, offset) : this.store8(addr, v, offset);
+  }
+  /** `*(f64*)at += n`: the retired-instruction counter is an f64 (cpu/layout.ts). */
+  addF64At(at: number, n: number): Expr {
+    const m = this.m;
+    return m.f64.store(0, 8, m.i32.const(at), m.f64.add(m.f64.load(0, 8, m.i32.const(at)), m.f64.const(n)));
+  }
+
+  // ---- locals and control ----
+  get(local: number): Expr {
+    return this.m.local.get(local, I32);
+  }
+  set(local: number, v: Expr): Expr {
+    return this.m.local.set(local, v);
+  }
+  tee(local: number, v: Expr): Expr {
+    return this.m.local.tee(local, v, I32);
+  }
+  block(stmts: Expr[]): Expr {
+    return stmts.length === 1 ? stmts[0] : this.m.block(null, stmts, NONE);
+  }
+  /** A block yielding an i32: `stmts` then the value `last`. */
+  blockValue(stmts: Expr[], last: Expr): Expr {
+    return this.m.block(null, [...stmts, last], I32);
+  }
+  if(cond: Expr, then: Expr[], otherwise?: Expr[]): Expr {
+    return this.m.if(cond, this.block(then), otherwise === undefined ? undefined : this.block(otherwise));
+  }
+  /** `cond ? a : b` evaluating only the arm taken (i32 result). */
+  ifValue(cond: Expr, a: Expr, b: Expr): Expr {
+    return this.m.if(cond, a, b);
+  }
+  callI32(name: string, args: Expr[]): Expr {
+    return this.m.call(name, args, I32);
+  }
+  callVoid(name: string, args: Expr[]): Expr {
+    return this.m.call(name, args, NONE);
+  }
+  /** Tail call through the shared table slot (block chaining). */
+  chain(slot: Expr): Expr {
+    return this.m.return_call_indirect(TABLE, slot, [], NONE, NONE);
+  }
+  ret(): Expr {
+    return this.m.return();
+  }
+  drop(e: Expr): Expr {
+    return this.m.drop(e);
+  }
+  nop(): Expr {
+    return this.m.nop();
+  }
+}
+
+/** Instantiates an emitted module against the shared memory, table and host imports. */
+export function instantiate(
+  binary: Uint8Array,
+  memory: WebAssembly.Memory,
+  table: WebAssembly.Table,
+  hostFunctions: Record<string, (...args: number[]) => number | void>,
+): WebAssembly.Exports {
+  const module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
+  const env: Record<string, WebAssembly.ImportValue> = { [IMPORT_MEMORY]: memory, [IMPORT_TABLE]: table };
+  for (const imp of WebAssembly.Module.imports(module)) {
+    if (imp.kind === 'function') env[imp.name] = hostFunctions[imp.name];
+  }
+  return new WebAssembly.Instance(module, { [IMPORT_MODULE]: env }).exports;
+}
