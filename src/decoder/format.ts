@@ -152,11 +152,15 @@ function stringOperands(form: InsnForm, insn: Insn): string[] | null {
 }
 
 /** Operands capstone leaves out: the implied ST(0) of D8/DE register forms and FCOMI-family "ST". */
-function visibleOperands(form: InsnForm): readonly string[] {
+function visibleOperands(form: InsnForm, insn: Insn): readonly string[] {
   const ops = form.operands;
   if (ops.length === 2 && form.map === 0 && form.bytes.length === 2) {
     if (ops[0] === 'ST' || (form.bytes[0] === 0xd8 && ops[0] === 'ST(0)')) return [ops[1]];
     if (form.bytes[0] === 0xde && ops[1] === 'ST(0)') return [ops[0]];
+  }
+  // Reserved-NOP rows 0F 19-0F 1E, register forms: capstone shows ModRM.reg as a second operand.
+  if (form.mnemonic === 'NOP' && form.map === 1 && form.bytes[1] >= 0x19 && form.bytes[1] <= 0x1e && insn.mod === 3) {
+    return [ops[0], ops[0].replace('r/m', 'r')];
   }
   // XCHG (E)AX, r: capstone puts the register operand first.
   if (form.mnemonic === 'XCHG' && form.regInOpcode) return [ops[1], ops[0]];
@@ -169,7 +173,7 @@ export function formatInsn(insn: Insn, address: number): string {
   let imms = 0;
   const ops =
     stringOperands(form, insn) ??
-    visibleOperands(form).map((shape) => operandText(form, shape, insn, address, shape.startsWith('imm') && imms++ > 0));
+    visibleOperands(form, insn).map((shape) => operandText(form, shape, insn, address, shape.startsWith('imm') && imms++ > 0));
   const text = prefixText(form, insn) + mnemonicOf(form);
   return ops.length > 0 ? text + ' ' + ops.join(', ') : text;
 }
