@@ -20,6 +20,17 @@ export const FORM_GP = FORMS.length + 1;
 export const MAX_BLOCK_INSNS = 32;
 
 export class Block {
+  /**
+   * Links to the blocks that followed this one (two EIPs: fall-through and
+   * taken), valid while `linkEpoch` equals the interpreter's chain epoch,
+   * which moves on any code invalidation, TLB flush or mode change.
+   */
+  linkEpoch = -1;
+  next0Eip = -1;
+  next0: Block | null = null;
+  next1Eip = -1;
+  next1: Block | null = null;
+
   constructor(
     readonly insns: CachedInsn[],
     /** False for a single straddling instruction decoded on the fly. */
@@ -33,7 +44,8 @@ const ENDS_BLOCK = Uint8Array.from(FORMS, (f) => (f.endsBlock || f.cls === 'cont
 const EIP_BEFORE = Uint8Array.from(FORMS, (f) => (f.cls !== 'innocuous' || f.rep !== 'none' || f.endsBlock ? 1 : 0));
 
 export class CodeCache {
-  private frames: (Block[] | undefined)[] = [];
+  /** Per RAM frame, its blocks by (offset << 1 | code32); preallocated so V8 keeps fast elements. */
+  private frames: (Block[] | undefined)[];
   blocksBuilt = 0;
   invalidations = 0;
   private readonly fetchBuf = new Uint8Array(MAX_INSN_LENGTH);
@@ -44,6 +56,7 @@ export class CodeCache {
     private readonly stopsBlock: Uint8Array,
   ) {
     mem.onCodeWrite = (frame) => this.invalidateFrame(frame);
+    this.frames = new Array<Block[] | undefined>(mem.codeFrames.length + 1).fill(undefined);
   }
 
   /** Drops every block built from a physical frame. */
@@ -60,7 +73,7 @@ export class CodeCache {
 
   /** Drops everything (e.g. after the system layer rewrote memory behind the TLB). */
   clear(): void {
-    this.frames = [];
+    this.frames.fill(undefined);
     this.mem.codeFrames.fill(0);
   }
 
@@ -108,7 +121,7 @@ export class CodeCache {
     const block = new Block(insns, true);
     let blocks = this.frames[frame];
     if (blocks === undefined) {
-      blocks = [];
+      blocks = new Array<Block>(PAGE_SIZE * 2);
       this.frames[frame] = blocks;
     }
     blocks[key] = block;

@@ -15,7 +15,7 @@ import { PAGE_MASK } from '../mem/tlb-entry.js';
 import type { Handler } from '../semantics/handler.js';
 import { resolveHandlers } from '../semantics/registry.js';
 import type { CachedInsn } from './cached-insn.js';
-import { CodeCache, FORM_GP, FORM_UD, MAX_BLOCK_INSNS } from './code-cache.js';
+import { type Block, CodeCache, FORM_GP, FORM_UD, MAX_BLOCK_INSNS } from './code-cache.js';
 import { Cpu, MODE_CODE32, W_EIP, W_HALTED, W_MODE } from './cpu.js';
 import type { PortIO } from './port-io.js';
 
@@ -64,6 +64,9 @@ export class Interpreter {
   /** The decoded instruction that ended the last run with UNHANDLED. */
   unhandledInsn: Insn | null = null;
   private stopRequested = false;
+  /** Block links are trusted only within one epoch (see Block.linkEpoch). */
+  private chainEpoch = 0;
+  private lastFlushes = -1;
 
   constructor(state: CpuState, ramBytes: number, io: PortIO, extraHandlers?: ReadonlyMap<string, Handler>) {
     this.cpu = new Cpu(state, ramBytes, io);
@@ -93,6 +96,7 @@ export class Interpreter {
     this.cache = new CodeCache(this.cpu.mem, stops);
     this.cache.onInvalidate = () => {
       this.cpu.blockExit = true;
+      this.chainEpoch++;
     };
   }
 
@@ -129,7 +133,6 @@ export class Interpreter {
     const s = this.s;
     const f64 = this.f64;
     const handlers = this.handlers;
-    const cache = this.cache;
     const mem = c.mem;
     c.syncMode();
     this.fault = null;
@@ -140,17 +143,26 @@ export class Interpreter {
     const target = f64[W_RETIRED] + maxInsns;
     let cur: CachedInsn | null = null;
     let base = 0;
+    let prev: Block | null = null;
+    this.chainEpoch++;
     try {
       for (;;) {
         const eip = s[W_EIP];
-        const code32 = (s[W_MODE] & MODE_CODE32) !== 0;
-        if (c.seg.fast[1] === 0 && eip > s[W_CS_LIMIT]) throw fault(Vector.GP, 0);
-        const lin = (s[W_CS_BASE] + eip) | 0;
-        // Instruction fetch: the TLB fast path, else a fill for execute access.
-        const e = mem.tlb[lin >>> 12];
-        const phys = (e & mem.readBit) !== 0 ? (e & ~PAGE_MASK) | (lin & PAGE_MASK) : mem.translateRead(lin, Access.EXEC);
-        const block = cache.lookup(phys, lin, code32);
-        const insns = block.insns;
+        if (mem.tlbFlushes !== this.lastFlushes) {
+          this.lastFlushes = mem.tlbFlushes;
+          this.chainEpoch++;
+        }
+        // Follow the previous block's link when it is still trusted, else look up.
+        let block: Block | null = null;
+        if (prev !== null && prev.linkEpoch === this.chainEpoch) {
+          if (prev.next0Eip === eip) block = prev.next0;
+          else if (prev.next1Eip === eip) block = prev.next1;
+        }
+        if (block === null) {
+          block = this.fetchBlock(eip);
+          if (prev !== null && block.cached) this.link(prev, eip, block);
+        }
+        const insns: CachedInsn[] = block.insns;
         const n = insns.length < perBlock ? insns.length : perBlock;
         const mask = c.ipMask;
         base = eip;
@@ -168,6 +180,7 @@ export class Interpreter {
         if (!last.eipBefore) s[W_EIP] = (base + last.nextOff) & mask;
         cur = null;
         f64[W_RETIRED] += k;
+        prev = block.cached && k === insns.length ? block : null;
         if (c.blockExit) {
           if (c.trapVector >= 0) {
             this.trapVector = c.trapVector;
@@ -178,6 +191,7 @@ export class Interpreter {
           if (s[W_HALTED] !== 0) return StopReason.HALT;
           // Mode, stack size or CPL may have changed (POPF, STI, system handlers).
           c.syncMode();
+          this.chainEpoch++;
           // EFLAGS.TF set (POPF, IRET): the dispatcher single-steps from here.
           if ((s[W_FLAGS_WORD] & TF) !== 0) return StopReason.BLOCK_END;
         }
@@ -202,6 +216,32 @@ export class Interpreter {
         return StopReason.UNHANDLED;
       }
       throw e;
+    }
+  }
+
+  /** The block at `eip`: CS limit check, instruction fetch translation, cache lookup. */
+  private fetchBlock(eip: number): Block {
+    const s = this.s;
+    const c = this.cpu;
+    const mem = c.mem;
+    if (c.seg.fast[1] === 0 && eip > s[W_CS_LIMIT]) throw fault(Vector.GP, 0);
+    const lin = (s[W_CS_BASE] + eip) | 0;
+    // Instruction fetch: the TLB fast path, else a fill for execute access.
+    const e = mem.tlb[lin >>> 12];
+    const phys = (e & mem.readBit) !== 0 ? (e & ~PAGE_MASK) | (lin & PAGE_MASK) : mem.translateRead(lin, Access.EXEC);
+    return this.cache.lookup(phys, lin, (s[W_MODE] & MODE_CODE32) !== 0);
+  }
+
+  private link(from: Block, eip: number, to: Block): void {
+    if (from.linkEpoch !== this.chainEpoch) {
+      from.linkEpoch = this.chainEpoch;
+      from.next0Eip = eip;
+      from.next0 = to;
+      from.next1Eip = -1;
+      from.next1 = null;
+    } else if (from.next0Eip !== eip) {
+      from.next1Eip = eip;
+      from.next1 = to;
     }
   }
 

@@ -78,7 +78,7 @@ function imulTrunc(c: Cpu, size: number, a: number, b: number): number {
 
 function div(c: Cpu, size: number, src: number, signed: boolean): void {
   const m = sizeMask(size);
-  src &= m;
+  src = (src & m) >>> 0;
   if (src === 0) throw fault(Vector.DE);
   if (size === 32) {
     div32(c, src, signed);
