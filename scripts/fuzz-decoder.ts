@@ -4,6 +4,7 @@
 // ends with "N passed, M failed"; exits 1 when M > 0.
 
 import { formatMismatches, runDifferential } from './fuzz/differential.js';
+import { FORMS } from '../src/arch/table.js';
 import { ALLOW_LIST } from './fuzz/allow-list.js';
 
 interface Args {
@@ -50,6 +51,10 @@ async function main(): Promise<number> {
   for (const line of formatMismatches(result, args.groups)) console.log(line);
 
   console.log(`agreed: ${result.bothValid} the same instruction (validity, length, mnemonic, operands), ${result.bothInvalid} both invalid`);
+  console.log(
+    `table forms exercised: ${result.formsAgreed.size} of ${FORMS.length} in agreed cases, ` +
+      `${result.formsPassed.size} counting legacy-meaning, SDM-reserved and allow-listed ones`,
+  );
   let outOfModel = 0;
   for (const [category, n] of [...result.outOfModel].sort((a, b) => b[1] - a[1])) {
     console.log(`out of model: ${n} ${category}`);

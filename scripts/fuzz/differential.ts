@@ -39,6 +39,10 @@ export interface FuzzResult {
   failed: number;
   /** Passed because both decoders report the same instruction (validity, length, mnemonic, operands). */
   bothValid: number;
+  /** Table forms (ids) seen in agreed valid cases. */
+  formsAgreed: Set<number>;
+  /** Table forms (ids) x86dbt decoded in any passed case (agreed, legacy meaning, SDM-reserved, allow-listed). */
+  formsPassed: Set<number>;
   /** Passed because both report the bytes invalid. */
   bothInvalid: number;
   /** Out-of-model encodings x86dbt correctly rejects, by category. */
@@ -71,7 +75,7 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
   const rng = new Prng(config.seed);
   const buf = new Uint8Array(CASE_BYTES);
   const result: FuzzResult = {
-    cases: config.count, passed: 0, failed: 0, bothValid: 0, bothInvalid: 0,
+    cases: config.count, passed: 0, failed: 0, bothValid: 0, formsAgreed: new Set(), formsPassed: new Set(), bothInvalid: 0,
     outOfModel: new Map(), legacy: new Map(), reserved: new Map(), allowed: new Map(),
     mismatches: [], samples: new Map(), groups: new Map(), milliseconds: 0,
   };
@@ -85,6 +89,8 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
       case 'agree-valid':
         result.passed++;
         result.bothValid++;
+        result.formsAgreed.add(judge.lastForm());
+        result.formsPassed.add(judge.lastForm());
         break;
       case 'agree-invalid':
         result.passed++;
@@ -102,6 +108,7 @@ export async function runDifferential(config: FuzzConfig): Promise<FuzzResult> {
       }
       default: {
         result.passed++;
+        if (judge.lastForm() >= 0) result.formsPassed.add(judge.lastForm());
         const counts = byOutcome[verdict.outcome];
         counts.set(verdict.key, (counts.get(verdict.key) ?? 0) + 1);
         let list = result.samples.get(verdict.key);

@@ -125,6 +125,11 @@ export class Judge {
     return { bytes: scratch, length: insn.length, mnemonic: oursMnemonic(form, insn), lockable: form.lock, memoryOperand: insn.hasMem };
   }
 
+  /** The table form x86dbt decoded in the last judged case, or -1 when it reported the bytes invalid. */
+  lastForm(): number {
+    return this.status === DecodeStatus.OK ? this.insn.form : -1;
+  }
+
   /** x86dbt's answer for the last judged case, for reports. */
   describeOurs(): string {
     if (this.status !== DecodeStatus.OK) return STATUS_NAME[this.status] ?? `status ${this.status}`;
