@@ -1,7 +1,11 @@
 // Engines by name, for the CLI's --engine and the public API.
 import type { EngineFactory } from './engine.js';
 import { InterpEngine } from './interp.js';
+import { DbtEngine } from './dbt.js';
 
-export const ENGINES: ReadonlyMap<string, EngineFactory> = new Map<string, EngineFactory>([['interp', (ctx) => new InterpEngine(ctx)]]);
+export const ENGINES: ReadonlyMap<string, EngineFactory> = new Map<string, EngineFactory>([
+  ['interp', (ctx) => new InterpEngine(ctx)],
+  ['dbt', (ctx) => new DbtEngine(ctx)],
+]);
 
 export const DEFAULT_ENGINE = 'interp';

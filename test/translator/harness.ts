@@ -2,7 +2,7 @@
 // user contexts and returns both final states, for differential tests.
 import { FlatUserContext } from '../../src/interp/flat.js';
 import { StopReason } from '../../src/interp/interpreter.js';
-import { DbtEngine, type DbtOptions } from '../../src/engines/dbt.js';
+import { DbtDispatcher as DbtEngine, type DbtOptions } from '../../src/engines/dbt-dispatcher.js';
 
 export const CODE = 0x10000000;
 export const DATA = 0x20000000;
