@@ -6,10 +6,10 @@
 
 import type { InsnForm } from '../../src/arch/types.js';
 import { AF, CF, OF, PF, SF, ZF } from '../../src/arch/flags.js';
-import { COMPARED_FLAGS, DATA_BASE } from '../../test/support/cpu-fixture.js';
+import { COMPARED_FLAGS, DATA_BASE, DATA_SIZE } from '../../test/support/cpu-fixture.js';
 import { Draft, EAX, ECX, EDX, EBX } from './draft.js';
 import { planMem16, planOperands, type Plan, type Slot } from './plan.js';
-import { formWidth } from './operands.js';
+import { formWidth, parseOperands } from './operands.js';
 import { edges, pairValue, randomValue, widthMask } from './values.js';
 
 export type Builder = (d: Draft, form: InsnForm, k: number) => void;
@@ -30,9 +30,31 @@ function tableUndef(form: InsnForm): number {
   return form.undef & COMPARED_FLAGS;
 }
 
-/** Operand-driven: edge-value pairs into the first two value slots, random values elsewhere. */
+/** Forms whose r/m or moffs operand really accesses memory. */
+function accessesMemory(form: InsnForm): boolean {
+  if (form.mnemonic === 'LEA' || form.mnemonic === 'NOP' || form.mnemonic === 'PAUSE') return false;
+  return parseOperands(form).some((o) => (o.kind === 'rm' && form.modrmKind !== 'reg') || o.kind === 'moffs');
+}
+
+/**
+ * A data-area offset for an operand of `bytes` bytes that crosses or lies
+ * past an edge of the data area, so the access raises #PF (CR2 recorded).
+ */
+export function edgeOffset(k: number, bytes: number): number {
+  const atEnd = (k >> 4) % 2 === 0;
+  if (atEnd) return bytes > 1 ? DATA_SIZE - (bytes >> 1) : DATA_SIZE;
+  return bytes > 1 ? -(bytes >> 1) : -1;
+}
+
+/**
+ * Operand-driven: edge-value pairs into the first two value slots, random
+ * values elsewhere. One case in 16 of a memory form puts the operand across
+ * an edge of the data area: a page fault, nothing committed (SDM Vol. 3, 6.5).
+ */
 export const buildGeneric: Builder = (d, form, k) => {
-  const plan = planOperands(d, form);
+  const faulting = k % 16 === 15 && accessesMemory(form);
+  const width = formWidth(form);
+  const plan = planOperands(d, form, faulting ? { rmIsReg: false, memOff: edgeOffset(k, Math.max(1, width >> 3)) } : {});
   valueSlots(plan).forEach((s, i) => s.set(i < 2 ? pairValue(d.rng, s.width, k, i) : randomValue(d.rng, s.width)));
   maybeLock(d, plan);
   d.undefFlags = tableUndef(form);

@@ -4,7 +4,7 @@
 
 import type { InsnForm } from '../../src/arch/types.js';
 import { DF, OF } from '../../src/arch/flags.js';
-import { CODE_BASE, COMPARED_FLAGS, DATA_BASE, DEFAULT_ESP } from '../../test/support/cpu-fixture.js';
+import { CODE_BASE, COMPARED_FLAGS, DATA_BASE, DATA_SIZE, DEFAULT_ESP } from '../../test/support/cpu-fixture.js';
 import type { Builder } from './build-data.js';
 import { buildGeneric } from './build-data.js';
 import { EAX, ECX, EBP, ESI, EDI, ESP } from './draft.js';
@@ -142,17 +142,30 @@ export const buildString: Builder = (d, form, k) => {
   const down = k % 4 >= 2;
   d.setFlag(DF, down);
   const rep = form.rep;
-  const prefixKind = k % 8 < 2 ? 'none' : rep === 'repe-repne' ? (k % 2 ? 'repe' : 'repne') : rep === 'rep' ? 'rep' : 'none';
+  // One case in 16 runs a REP string off an edge of the data area: #PF after some
+  // iterations, with ECX/ESI/EDI describing the remaining work (SDM Vol. 1, 7.3.9.1 / REP).
+  const offEdge = k % 16 === 15;
+  const prefixKind = offEdge
+    ? rep === 'repe-repne' ? 'repe' : 'rep'
+    : k % 8 < 2 ? 'none' : rep === 'repe-repne' ? (k % 2 ? 'repe' : 'repne') : rep === 'rep' ? 'rep' : 'none';
   const counts = [0, 1, 2, 3, 7, 16];
-  const count = prefixKind === 'none' ? d.rng.below(4) : counts[(k >> 3) % counts.length];
+  const count = offEdge ? 16 : prefixKind === 'none' ? d.rng.below(4) : counts[(k >> 3) % counts.length];
   const addr16 = k % 5 === 4;
   const upper = (): number => (addr16 ? d.rng.u32() & 0xffff0000 : 0);
   d.regs[ECX] = (upper() | count) >>> 0;
   if (prefixKind !== 'none') plan.choice.prefixes = [prefixKind === 'repne' ? 0xf2 : 0xf3];
   if (addr16) plan.choice.addr16 = true;
   const span = 64 * size;
-  const srcOff = (down ? 0x1000 + span : 0x1000) + (k % 3);
-  const dstOff = (down ? 0x2000 + span : 0x2000) + (k % 5);
+  let srcOff = (down ? 0x1000 + span : 0x1000) + (k % 3);
+  let dstOff = (down ? 0x2000 + span : 0x2000) + (k % 5);
+  if (offEdge) {
+    const lead = (1 + d.rng.below(5)) * size;
+    const edge = down ? lead - size : DATA_SIZE - lead;
+    if (d.rng.chance(0.5)) srcOff = edge;
+    else dstOff = edge;
+    if (mn.startsWith('LODS')) srcOff = edge;
+    if (mn.startsWith('STOS') || mn.startsWith('SCAS')) dstOff = edge;
+  }
   d.regs[ESI] = (upper() | (DATA_BASE + srcOff)) >>> 0;
   d.regs[EDI] = (upper() | (DATA_BASE + dstOff)) >>> 0;
   if (mn.startsWith('SCAS') || mn.startsWith('STOS')) d.regs[EAX] = pairValue(d.rng, 32, k, 0);
@@ -163,8 +176,8 @@ export const buildString: Builder = (d, form, k) => {
     for (let i = 0; i < count + 2; i++) {
       const value = mn.startsWith('SCAS') ? d.regs[EAX] : d.rng.u32();
       const same = prefixKind === 'repne' ? i === stop : i !== stop;
-      d.poke(dstOff + i * step, size, same ? value : value ^ (1 << d.rng.below(width)));
-      if (mn.startsWith('CMPS')) d.poke(srcOff + i * step, size, value);
+      d.pokeClipped(dstOff + i * step, size, same ? value : value ^ (1 << d.rng.below(width)));
+      if (mn.startsWith('CMPS')) d.pokeClipped(srcOff + i * step, size, value);
     }
   }
   d.undefFlags = form.undef & COMPARED_FLAGS;

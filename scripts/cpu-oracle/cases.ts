@@ -116,6 +116,7 @@ function store(p: Pending, r: NativeResult): StoredCase {
   if (mem.length) s.mem = mem.map((m) => [m.offset, bytesToHex(m.bytes)]);
   if (r.memOut.length) s.memOut = r.memOut.map((m) => [m.offset, bytesToHex(m.bytes)]);
   if (r.vector >= 0) s.err = r.errorCode;
+  if (r.vector === 14) s.cr2 = r.faultAddress;
   // A fault leaves the state before the faulting instruction: nothing is undefined then.
   const undefFlags = r.vector >= 0 ? 0 : d.undefFlags & COMPARED_FLAGS;
   const undefRegs = r.vector >= 0 ? 0 : d.undefRegs;

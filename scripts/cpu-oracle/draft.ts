@@ -60,6 +60,13 @@ export class Draft {
     for (let i = 0; i < bytes; i++) this.pokeByte(off + i, Math.floor(value / 2 ** (8 * i)) & 0xff);
   }
 
+  /** Like poke, but bytes outside the data area are dropped (operands placed to straddle its edge). */
+  pokeClipped(off: number, bytes: number, value: number): void {
+    for (let i = 0; i < bytes; i++) {
+      if (off + i >= 0 && off + i < DATA_SIZE) this.pokeByte(off + i, Math.floor(value / 2 ** (8 * i)) & 0xff);
+    }
+  }
+
   pokeByte(off: number, value: number): void {
     if (off < 0 || off >= DATA_SIZE) throw new Error(`data offset ${off} outside the data area`);
     this.patches.set(off, value & 0xff);

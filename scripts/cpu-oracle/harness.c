@@ -18,7 +18,7 @@
  *           (EAX ECX EDX EBX ESP EBP ESI EDI), u32 eflags, u8 code[codeLen],
  *           nPatches x { u16 offset, u16 len, u8 bytes[len] }
  *   result: u32 'RSLT', i32 vector (-1 none, 256 timeout), u32 errorCode,
- *           u32 eip, u32 regs[8], u32 eflags, u16 nRuns,
+ *           u32 faultAddress (si_addr of SIGSEGV/SIGBUS: CR2 for #PF), u32 eip, u32 regs[8], u32 eflags, u16 nRuns,
  *           nRuns x { u16 offset, u16 len, u8 bytes[len] } (data-area bytes
  *           that differ from the initial image)
  */
@@ -80,6 +80,7 @@ static uint8_t initial[DATA_SIZE];
 static volatile int32_t fault_vector;
 static volatile uint32_t fault_error;
 static volatile uint32_t fault_eip;
+static volatile uint32_t fault_addr;
 
 static void die(const char *why) {
   fprintf(stderr, "harness: %s\n", why);
@@ -97,12 +98,12 @@ static void fill_pattern(uint8_t *dst, uint32_t seed) {
 
 /* Saves the state at the fault and resumes the harness at case_return. */
 static void on_fault(int sig, siginfo_t *info, void *ctx) {
-  (void)info;
   ucontext_t *uc = (ucontext_t *)ctx;
   greg_t *g = uc->uc_mcontext.gregs;
   fault_vector = sig == SIGALRM ? VECTOR_TIMEOUT : (int32_t)g[REG_TRAPNO];
   fault_error = sig == SIGALRM ? 0 : (uint32_t)g[REG_ERR];
   fault_eip = (uint32_t)g[REG_EIP];
+  fault_addr = sig == SIGSEGV || sig == SIGBUS ? (uint32_t)(uintptr_t)info->si_addr : 0;
   out_regs[0] = g[REG_EAX];
   out_regs[1] = g[REG_ECX];
   out_regs[2] = g[REG_EDX];
@@ -237,6 +238,7 @@ int main(void) {
     fault_vector = -1;
     fault_error = 0;
     fault_eip = 0;
+    fault_addr = 0;
 
     struct itimerval watchdog = {{0, 0}, {1, 0}}, off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &watchdog, NULL);
@@ -246,6 +248,7 @@ int main(void) {
     write_u32(MAGIC_RSLT);
     write_u32((uint32_t)fault_vector);
     write_u32(fault_error);
+    write_u32(fault_addr);
     write_u32(fault_vector < 0 ? CODE_BASE + code_len : fault_eip);
     fwrite(out_regs, 4, 9, stdout);
     write_diff();

@@ -31,5 +31,6 @@ export function runFlatCase(c: CpuCase): FlatRunResult {
   ctx.setEflags(c.input.eflags);
   const r = ctx.run(CODE_BASE, CODE_BASE + c.code.length, 10_000);
   const data = ctx.readBytes(DATA_BASE, DATA_SIZE);
-  return { regs: ctx.regs(), eflags: ctx.eflags(), data, vector: r.vector, eip: r.eip, errorCode: r.errorCode };
+  const faultAddress = r.vector === 14 ? (ctx.interp.fault?.address ?? 0) : undefined;
+  return { regs: ctx.regs(), eflags: ctx.eflags(), data, vector: r.vector, eip: r.eip, errorCode: r.errorCode, faultAddress };
 }

@@ -30,6 +30,8 @@ export interface NativeInput {
 export interface NativeResult {
   vector: number;
   errorCode: number;
+  /** Linear address of a page fault (CR2), else 0. */
+  faultAddress: number;
   eip: number;
   regs: number[];
   eflags: number;
@@ -77,12 +79,13 @@ function parse(out: Buffer, expected: number): NativeResult[] {
     if (out.readUInt32LE(o) !== MAGIC_RSLT) throw new Error(`harness output out of sync at byte ${o}`);
     const vector = out.readInt32LE(o + 4);
     const errorCode = out.readUInt32LE(o + 8);
-    const eip = out.readUInt32LE(o + 12);
+    const faultAddress = out.readUInt32LE(o + 12);
+    const eip = out.readUInt32LE(o + 16);
     const regs: number[] = [];
-    for (let r = 0; r < 8; r++) regs.push(out.readUInt32LE(o + 16 + r * 4));
-    const eflags = out.readUInt32LE(o + 48);
-    const nRuns = out.readUInt16LE(o + 52);
-    o += 54;
+    for (let r = 0; r < 8; r++) regs.push(out.readUInt32LE(o + 20 + r * 4));
+    const eflags = out.readUInt32LE(o + 52);
+    const nRuns = out.readUInt16LE(o + 56);
+    o += 58;
     const memOut: MemRun[] = [];
     for (let k = 0; k < nRuns; k++) {
       const offset = out.readUInt16LE(o);
@@ -90,7 +93,7 @@ function parse(out: Buffer, expected: number): NativeResult[] {
       memOut.push({ offset, bytes: new Uint8Array(out.subarray(o + 4, o + 4 + len)) });
       o += 4 + len;
     }
-    results.push({ vector, errorCode, eip, regs, eflags, memOut });
+    results.push({ vector, errorCode, faultAddress, eip, regs, eflags, memOut });
   }
   if (results.length !== expected) throw new Error(`harness returned ${results.length} results for ${expected} cases`);
   return results;

@@ -103,10 +103,10 @@ function memSlot(d: Draft, op: Operand, off: number, width: number): Slot {
     set: (v) => {
       cur = v;
       if (width > 32) {
-        d.poke(off, 4, v);
+        d.pokeClipped(off, 4, v);
         return;
       }
-      d.poke(off, bytes, v & widthMask(width));
+      d.pokeClipped(off, bytes, v & widthMask(width));
     },
     get: () => cur,
   };

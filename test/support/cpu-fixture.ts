@@ -64,6 +64,8 @@ export interface CpuCase {
   vector: number;
   /** Error code pushed with #GP/#PF… (0 when the vector has none). */
   errorCode: number;
+  /** For #PF (vector 14): the faulting linear address (CR2), else 0. */
+  faultAddress: number;
   /** EIP at the end: CODE_BASE + code length, or the faulting instruction's address. */
   eip: number;
   /** COMPARED_FLAGS bits left undefined by the SDM for this case (do not compare). */
@@ -90,6 +92,8 @@ export interface StoredCase {
   memOut?: [number, string][];
   vec: number;
   err?: number;
+  /** CR2 of a #PF. */
+  cr2?: number;
   eip: number;
   uf?: number;
   ur?: number;
@@ -160,6 +164,7 @@ export function fromStored(s: StoredCase, family: string): CpuCase {
     memOut: runs(s.memOut),
     vector: s.vec,
     errorCode: s.err ?? 0,
+    faultAddress: s.cr2 ?? 0,
     eip: s.eip,
     undefFlags: s.uf ?? 0,
     undefRegs: s.ur ?? 0,
@@ -207,6 +212,8 @@ export interface FlatRunResult {
   eip: number;
   /** Error code of the exception; compared when given and the vector pushes one (#GP, #PF…). */
   errorCode?: number;
+  /** CR2 after a #PF; compared when given. */
+  faultAddress?: number;
 }
 
 /** Vectors that push an error code (SDM Vol. 3, table 6-1). */
@@ -228,6 +235,9 @@ export function compareRun(c: CpuCase, r: FlatRunResult): string[] {
   if (r.eip >>> 0 !== c.eip >>> 0) diffs.push(`EIP ${hex32(r.eip)} != ${hex32(c.eip)}`);
   if (r.errorCode !== undefined && r.vector === c.vector && ERROR_CODE_VECTORS.has(c.vector) && r.errorCode !== c.errorCode) {
     diffs.push(`error code ${r.errorCode.toString(16)} != ${c.errorCode.toString(16)}`);
+  }
+  if (r.faultAddress !== undefined && r.vector === 14 && c.vector === 14 && r.faultAddress >>> 0 !== c.faultAddress >>> 0) {
+    diffs.push(`CR2 ${hex32(r.faultAddress)} != ${hex32(c.faultAddress)}`);
   }
   diffs.push(...compareState(c, Array.from(r.regs), r.eflags, r.data));
   return diffs;
