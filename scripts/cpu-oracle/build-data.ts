@@ -30,9 +30,13 @@ function tableUndef(form: InsnForm): number {
   return form.undef & COMPARED_FLAGS;
 }
 
-/** Forms whose r/m or moffs operand really accesses memory. */
+/**
+ * Forms whose r/m or moffs operand really accesses memory, for page-fault cases.
+ * ARPL is left out: it writes only conditionally, and whether its fault reports
+ * a read or a write (error code bit 1) is not specified by the SDM (this CPU: read).
+ */
 function accessesMemory(form: InsnForm): boolean {
-  if (form.mnemonic === 'LEA' || form.mnemonic === 'NOP' || form.mnemonic === 'PAUSE') return false;
+  if (['LEA', 'NOP', 'PAUSE', 'ARPL'].includes(form.mnemonic)) return false;
   return parseOperands(form).some((o) => (o.kind === 'rm' && form.modrmKind !== 'reg') || o.kind === 'moffs');
 }
 
