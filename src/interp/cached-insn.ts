@@ -1,5 +1,10 @@
 // A decoded instruction as the interpreter's code cache keeps it.
 import { Insn } from '../decoder/insn.js';
+import type { Handler } from '../semantics/handler.js';
+
+const noHandler: Handler = () => {
+  throw new Error('cached instruction without a handler');
+};
 
 export class CachedInsn extends Insn {
   /** Index inside its block: instructions of the block retired before this one. */
@@ -12,4 +17,6 @@ export class CachedInsn extends Insn {
    * the others the interpreter stores EIP once, after the block.
    */
   eipBefore = false;
+  /** The form's handler, resolved when the block is built (saves a table lookup per run). */
+  fn: Handler = noHandler;
 }

@@ -11,6 +11,7 @@ import type { GuestMemory } from '../mem/memory.js';
 import { Access } from '../mem/page-walker.js';
 import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from '../mem/tlb-entry.js';
 import { CachedInsn } from './cached-insn.js';
+import type { Handler } from '../semantics/handler.js';
 
 /** Pseudo form ids for encodings that fault when executed. */
 export const FORM_UD = FORMS.length;
@@ -54,6 +55,8 @@ export class CodeCache {
     private readonly mem: GuestMemory,
     /** Form ids that have no handler: a block ends after them too. */
     private readonly stopsBlock: Uint8Array,
+    /** Handlers by form id (FORM_UD and FORM_GP included). */
+    private readonly handlers: readonly Handler[],
   ) {
     mem.onCodeWrite = (frame) => this.invalidateFrame(frame);
     this.frames = new Array<Block[] | undefined>(mem.codeFrames.length + 1).fill(undefined);
@@ -107,6 +110,7 @@ export class CodeCache {
       }
       if (status !== DecodeStatus.OK) {
         insn.form = status === DecodeStatus.INVALID ? FORM_UD : FORM_GP;
+        insn.fn = this.handlers[insn.form];
         insn.nextOff = pos - phys + insn.length;
         insns.push(insn);
         break;
@@ -115,6 +119,7 @@ export class CodeCache {
       pos += insn.length;
       insn.nextOff = pos - phys;
       insn.eipBefore = EIP_BEFORE[insn.form] !== 0;
+      insn.fn = this.handlers[insn.form];
       if (ENDS_BLOCK[insn.form] !== 0 || this.stopsBlock[insn.form] !== 0) break;
       if (insns.length >= MAX_BLOCK_INSNS || pos >= pageEnd) break;
     }
@@ -148,6 +153,7 @@ export class CodeCache {
     }
     if (status !== DecodeStatus.OK) insn.form = status === DecodeStatus.INVALID ? FORM_UD : FORM_GP;
     else insn.eipBefore = EIP_BEFORE[insn.form] !== 0;
+    insn.fn = this.handlers[insn.form];
     insn.nextOff = insn.length;
     return insn;
   }

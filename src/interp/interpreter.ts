@@ -93,7 +93,7 @@ export class Interpreter {
     this.handlers[FORM_GP] = () => {
       throw fault(Vector.GP, 0);
     };
-    this.cache = new CodeCache(this.cpu.mem, stops);
+    this.cache = new CodeCache(this.cpu.mem, stops, this.handlers);
     this.cache.onInvalidate = () => {
       this.cpu.blockExit = true;
       this.chainEpoch++;
@@ -132,7 +132,6 @@ export class Interpreter {
     const c = this.cpu;
     const s = this.s;
     const f64 = this.f64;
-    const handlers = this.handlers;
     const mem = c.mem;
     c.syncMode();
     this.fault = null;
@@ -172,7 +171,7 @@ export class Interpreter {
           const i = insns[k];
           cur = i;
           if (i.eipBefore) s[W_EIP] = (base + i.nextOff) & mask;
-          handlers[i.form](c, i);
+          i.fn(c, i);
           k++;
           if (c.blockExit) break;
         }

@@ -164,9 +164,9 @@ function rmR32Mem(c: Cpu, i: Insn, op: number): void {
   const v = c.r[i.reg];
   if (op !== AluOp.CMP) {
     const d = c.rmwBegin(i, 4);
-    c.rmwEnd(4, alu(c, op, 32, d, v));
+    c.rmwEnd(4, op32(c, op, d, v));
   } else {
-    alu(c, op, 32, c.read32(i.seg, c.ea(i)), v);
+    op32(c, op, c.read32(i.seg, c.ea(i)), v);
   }
 }
 function rmR32(c: Cpu, i: Insn, op: number): void {
@@ -186,9 +186,9 @@ function rRm32(c: Cpu, i: Insn, op: number): void {
 function rmImm32Mem(c: Cpu, i: Insn, op: number): void {
   if (op !== AluOp.CMP) {
     const d = c.rmwBegin(i, 4);
-    c.rmwEnd(4, alu(c, op, 32, d, i.imm));
+    c.rmwEnd(4, op32(c, op, d, i.imm));
   } else {
-    alu(c, op, 32, c.read32(i.seg, c.ea(i)), i.imm);
+    op32(c, op, c.read32(i.seg, c.ea(i)), i.imm);
   }
 }
 function rmImm32(c: Cpu, i: Insn, op: number): void {
