@@ -6,7 +6,7 @@ import { FORMS } from '../../src/arch/table.js';
 import type { InsnForm } from '../../src/arch/types.js';
 import { decode } from '../../src/decoder/decode.js';
 import { formatInsn } from '../../src/decoder/format.js';
-import { DecodeStatus, Insn, P_REP, P_REPNE } from '../../src/decoder/insn.js';
+import { DecodeStatus, Insn, P_LOCK, P_REP, P_REPNE } from '../../src/decoder/insn.js';
 import { ALLOW_LIST, type CaseView } from './allow-list.js';
 import type { CapstoneReference, CapstoneResult } from './capstone.js';
 import { viewEncoding } from './encoding.js';
@@ -17,7 +17,8 @@ import { legacyMeaningCategory, outOfModelCategory } from './out-of-model.js';
 import { reservedPrefixCategory } from './reserved.js';
 
 export type MismatchKind =
-  | 'x86dbt-invalid' | 'capstone-invalid' | 'length' | 'mnemonic' | 'operands' | 'repeat-prefix' | 'extension-accepted';
+  | 'x86dbt-invalid' | 'capstone-invalid' | 'length' | 'mnemonic' | 'operands' | 'repeat-prefix' | 'extension-accepted'
+  | 'lock-accepted';
 
 export type Verdict =
   | { outcome: 'agree-valid' | 'agree-invalid' }
@@ -28,6 +29,10 @@ const AGREE_VALID: Verdict = { outcome: 'agree-valid' };
 const AGREE_INVALID: Verdict = { outcome: 'agree-invalid' };
 const STATUS_NAME = ['OK', 'INVALID', 'TOO_LONG', 'TRUNCATED'];
 const CONDITIONAL_REPEAT = /^(?:cmps|scas)[bwd]$/;
+/** SDM LOCK: the instructions LOCK may prefix (with a memory destination). */
+const LOCKABLE = new Set([
+  'add', 'adc', 'and', 'btc', 'btr', 'bts', 'cmpxchg', 'cmpxchg8b', 'dec', 'inc', 'neg', 'not', 'or', 'sbb', 'sub', 'xor', 'xadd', 'xchg',
+]);
 
 export class Judge {
   private readonly insn = new Insn();
@@ -58,6 +63,8 @@ export class Judge {
       if (category !== null) return { outcome: 'out-of-model', key: category };
       return this.explain(bytes, 'x86dbt-invalid', null, csName);
     }
+    // LOCK on anything but the SDM's list with a memory destination is #UD, whatever capstone thinks
+    if (insn.prefixes & P_LOCK && !(lockableBySdm(form!, oursName) && insn.hasMem)) return { outcome: 'fail', kind: 'lock-accepted' };
     const operands = operandText(insn);
     let kind: MismatchKind | null = null;
     if (cs !== null && insn.length === cs.size && oursName === csName) {
@@ -122,7 +129,8 @@ export class Judge {
     const insn = this.unlockedInsn;
     if (decode(scratch, 0, CASE_BYTES, this.code32, insn) !== DecodeStatus.OK) return null;
     const form = FORMS[insn.form]!;
-    return { bytes: scratch, length: insn.length, mnemonic: oursMnemonic(form, insn), lockable: form.lock, memoryOperand: insn.hasMem };
+    const mnemonic = oursMnemonic(form, insn);
+    return { bytes: scratch, length: insn.length, mnemonic, lockable: lockableBySdm(form, mnemonic), memoryOperand: insn.hasMem };
   }
 
   /** The table form x86dbt decoded in the last judged case, or -1 when it reported the bytes invalid. */
@@ -147,6 +155,15 @@ export class Judge {
     const cs = this.cs;
     return cs === null ? 'invalid' : `${cs.mnemonic} ${cs.opStr} [len ${cs.size}]`.replace('  ', ' ');
   }
+}
+
+/**
+ * Whether the SDM's LOCK page lists the instruction with a destination that
+ * can be memory. Judged from the list, not from the table's own lock flag, so
+ * that a wrong flag shows up as a failure.
+ */
+function lockableBySdm(form: InsnForm, mnemonic: string): boolean {
+  return LOCKABLE.has(mnemonic) && (mnemonic === 'xchg' || /^(?:r\/)?m/.test(form.operands[0] ?? ''));
 }
 
 /** For CMPS/SCAS, whose REPE and REPNE differ: which one x86dbt applies (the last F2/F3 wins), else ''. */
