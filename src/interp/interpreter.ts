@@ -39,6 +39,7 @@ export const enum StopReason {
 const W_CS_BASE = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_BASE) >> 2;
 const W_CS_LIMIT = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_LIMIT) >> 2;
 const W_RETIRED = L.INSNS_RETIRED >> 3;
+const W_INT_SHADOW = L.INT_SHADOW >> 2;
 const W_FLAGS_WORD = L.FLAGS >> 2;
 
 /** Thrown by the handler slot of a form the interpreter does not implement. */
@@ -164,6 +165,8 @@ export class Interpreter {
         const insns: CachedInsn[] = block.insns;
         const n = insns.length < perBlock ? insns.length : perBlock;
         const mask = c.ipMask;
+        // An interrupt shadow (STI, MOV SS, POP SS) covers the next instruction only.
+        const shadow = s[W_INT_SHADOW];
         base = eip;
         c.blockExit = false;
         let k = 0;
@@ -179,6 +182,7 @@ export class Interpreter {
         if (!last.eipBefore) s[W_EIP] = (base + last.nextOff) & mask;
         cur = null;
         f64[W_RETIRED] += k;
+        if (shadow !== 0 && k > 0) s[W_INT_SHADOW] = 0;
         prev = block.cached && k === insns.length ? block : null;
         if (c.blockExit) {
           if (c.trapVector >= 0) {

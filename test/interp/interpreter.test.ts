@@ -229,6 +229,38 @@ describe('port I/O, privilege, HLT, virtual time', () => {
     expect(ctx.state.eip).toBe(CODE + 2);
   });
 
+  it('STI holds interrupts off for exactly one more instruction', () => {
+    const code = asm('cli\n sti\n nop\n nop', 32, CODE);
+    const ctx = flat();
+    ctx.writeBytes(CODE, code);
+    ctx.state.cpl = 0;
+    ctx.state.eip = CODE;
+    const shadow = (): number => ctx.state.u32[L.INT_SHADOW >> 2];
+    expect(ctx.interp.runBlock()).toBe(StopReason.BLOCK_END);
+    expect(ctx.state.eip).toBe(CODE + 2);
+    expect(shadow()).toBe(1);
+    expect(ctx.eflags() & 0x200).toBe(0x200);
+    ctx.interp.step();
+    expect(shadow()).toBe(0);
+  });
+
+  it('POPF at CPL 3 keeps IF and IOPL, at CPL 0 changes both', () => {
+    const code = asm('push dword 0x3cd5\n popfd\n pushfd\n pop eax', 32, CODE);
+    const ctx = flat();
+    ctx.writeBytes(CODE, code);
+    ctx.setEflags(0x202);
+    ctx.state.setReg32(4, DATA + 0x100);
+    ctx.run(CODE, CODE + code.length);
+    expect(ctx.regs()[0]).toBe(0x0ed7);
+    ctx.reset();
+    ctx.state.cpl = 0;
+    ctx.interp.cpu.syncMode();
+    ctx.setEflags(0x202);
+    ctx.state.setReg32(4, DATA + 0x100);
+    ctx.run(CODE, CODE + code.length);
+    expect(ctx.regs()[0]).toBe(0x3cd7);
+  });
+
   it('RDTSC returns retired instructions plus TSC_OFFSET', () => {
     const { c } = runAsm('nop\n nop\n nop\n rdtsc', (ctx) => {
       ctx.state.f64[L.TSC_OFFSET >> 3] = 2 ** 32 + 10;
