@@ -1,6 +1,6 @@
 // Encodings capstone decodes as instructions the modeled CPU does not have
-// (docs/cpu-model.md): later extensions (MMX, SSE…, AVX, VMX, CET…) and the
-// undocumented aliases real chips execute but the SDM opcode maps leave blank.
+// (docs/cpu-model.md): later extensions (MMX, SSE…, AVX, VMX, CET…), UD0/UD1,
+// and the undocumented x87 aliases the SDM's x87 tables leave blank.
 // x86dbt must call these INVALID (#UD); when it does, the case passes and is
 // counted under its category.
 
@@ -32,7 +32,7 @@ const CATEGORY_BY_MNEMONIC: ReadonlyMap<string, string> = buildMnemonicTable({
     'xabort', 'xtest', 'ptwrite', 'umonitor', 'umwait', 'tpause', 'movdiri', 'movdir64b', 'enqcmd', 'enqcmds',
     'serialize', 'encls', 'enclu', 'enclv', 'swapgs', 'pconfig', 'rdpru', 'mcommit', 'invlpgb', 'tlbsync', 'psmash',
     'pvalidate', 'rmpadjust', 'rmpupdate', 'seamcall', 'seamret', 'seamops', 'tdcall', 'uiret', 'testui', 'clui',
-    'stui', 'senduipi', 'xsusldtrk', 'xresldtrk', 'hreset', 'rstorssp', 'saveprevssp', 'umonitor', 'cmpxchg16b',
+    'stui', 'senduipi', 'xsusldtrk', 'xresldtrk', 'hreset', 'cmpxchg16b',
   ],
   'VIA PadLock': ['xstore', 'xcryptecb', 'xcryptcbc', 'xcryptctr', 'xcryptcfb', 'xcryptofb', 'xsha1', 'xsha256', 'montmul'],
   // docs/cpu-model.md: the x87 aliases stay #UD (SALC, TEST F6/F7 /1, SAL /6 and 82 are modeled)
