@@ -192,6 +192,15 @@ function signExtend(v: number, size: number): number {
  */
 export function condition(s: Uint32Array, cc: number): boolean {
   const mask = s[W_MASK];
+  // E/NE and S/NS read only the result: no need to know the operation.
+  if (cc === 4 || cc === 5) {
+    const zf = (mask & ZF) !== 0 ? s[W_RES] === 0 : (s[W_FLAGS] & ZF) !== 0;
+    return cc === 4 ? zf : !zf;
+  }
+  if (cc === 8 || cc === 9) {
+    const sf = (mask & SF) !== 0 ? ((s[W_RES] >>> (s[W_SIZE] - 1)) & 1) !== 0 : (s[W_FLAGS] & SF) !== 0;
+    return cc === 8 ? sf : !sf;
+  }
   if (mask === ARITH && s[W_OP] === LazyOp.SUB) {
     const dst = s[W_DST];
     const src = s[W_SRC];

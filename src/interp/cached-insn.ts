@@ -17,6 +17,11 @@ export class CachedInsn extends Insn {
    * the others the interpreter stores EIP once, after the block.
    */
   eipBefore = false;
+  /**
+   * Sensitive or privileged form: it may change segments, CPL, mode or paging,
+   * so its block ends after it and the interpreter re-reads that state.
+   */
+  syncAfter = false;
   /** The form's handler, resolved when the block is built (saves a table lookup per run). */
   fn: Handler = noHandler;
 }

@@ -41,6 +41,8 @@ export class Block {
 
 /** Forms after which a block must end: control transfers and mode/halt/trap forms. */
 const ENDS_BLOCK = Uint8Array.from(FORMS, (f) => (f.endsBlock || f.cls === 'control' ? 1 : 0));
+/** Forms that may change segments, CPL, mode or paging (see CachedInsn.syncAfter). */
+const SYNC_AFTER = Uint8Array.from(FORMS, (f) => (f.cls === 'sensitive' || f.cls === 'privileged' ? 1 : 0));
 /** Forms whose handlers see EIP (see CachedInsn.eipBefore). */
 const EIP_BEFORE = Uint8Array.from(FORMS, (f) => (f.cls !== 'innocuous' || f.rep !== 'none' || f.endsBlock ? 1 : 0));
 
@@ -120,7 +122,8 @@ export class CodeCache {
       insn.nextOff = pos - phys;
       insn.eipBefore = EIP_BEFORE[insn.form] !== 0;
       insn.fn = this.handlers[insn.form];
-      if (ENDS_BLOCK[insn.form] !== 0 || this.stopsBlock[insn.form] !== 0) break;
+      insn.syncAfter = SYNC_AFTER[insn.form] !== 0;
+      if (ENDS_BLOCK[insn.form] !== 0 || insn.syncAfter || this.stopsBlock[insn.form] !== 0) break;
       if (insns.length >= MAX_BLOCK_INSNS || pos >= pageEnd) break;
     }
     const block = new Block(insns, true);
@@ -152,7 +155,10 @@ export class CodeCache {
       status = decode(buf, 0, MAX_INSN_LENGTH, code32, insn);
     }
     if (status !== DecodeStatus.OK) insn.form = status === DecodeStatus.INVALID ? FORM_UD : FORM_GP;
-    else insn.eipBefore = EIP_BEFORE[insn.form] !== 0;
+    else {
+      insn.eipBefore = EIP_BEFORE[insn.form] !== 0;
+      insn.syncAfter = SYNC_AFTER[insn.form] !== 0;
+    }
     insn.fn = this.handlers[insn.form];
     insn.nextOff = insn.length;
     return insn;

@@ -184,7 +184,7 @@ export class Interpreter {
         f64[W_RETIRED] += k;
         if (shadow !== 0 && k > 0) s[W_INT_SHADOW] = 0;
         prev = block.cached && k === insns.length ? block : null;
-        if (c.blockExit) {
+        if (c.blockExit || last.syncAfter) {
           if (c.trapVector >= 0) {
             this.trapVector = c.trapVector;
             this.trapSoftware = c.trapSoftware;

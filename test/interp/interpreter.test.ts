@@ -236,6 +236,9 @@ describe('port I/O, privilege, HLT, virtual time', () => {
     ctx.state.cpl = 0;
     ctx.state.eip = CODE;
     const shadow = (): number => ctx.state.u32[L.INT_SHADOW >> 2];
+    // CLI and STI are privileged forms: each ends its block.
+    expect(ctx.interp.runBlock()).toBe(StopReason.BLOCK_END);
+    expect(ctx.state.eip).toBe(CODE + 1);
     expect(ctx.interp.runBlock()).toBe(StopReason.BLOCK_END);
     expect(ctx.state.eip).toBe(CODE + 2);
     expect(shadow()).toBe(1);
