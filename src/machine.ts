@@ -22,7 +22,7 @@ import { SYSTEM_HANDLERS } from './system/handlers.js';
 import { EventDelivery, TripleFault } from './system/event-delivery.js';
 import { EventSource, TaskSwitchUnsupported } from './system/interrupts.js';
 import { ioBitmapAllows } from './system/tss.js';
-import { VirtualClock } from './time/clock.js';
+import { INSNS_PER_SECOND, VirtualClock } from './time/clock.js';
 import { machineStats } from './machine-stats.js';
 import { traceLine } from './machine-trace.js';
 
@@ -33,6 +33,11 @@ export const MIN_MEM_MB = 1;
 export const MAX_MEM_MB = 3072;
 /** Instructions per engine run at most, so limits and the wall-clock timeout are checked often. */
 const SLICE_INSNS = 1 << 20;
+/**
+ * A halted CPU that no interrupt wakes for this much virtual time (timers may
+ * keep firing into masked IRQs) has stopped for good (DESIGN decision 10).
+ */
+const MAX_IDLE_INSNS = 10 * INSNS_PER_SECOND;
 
 export class MachineConfigError extends Error {
   constructor(message: string) {
@@ -46,6 +51,8 @@ export interface MachineOptions {
   memMB?: number;
   /** Engine name (see engines/registry.ts). */
   engine?: string;
+  /** Engine-specific settings (EngineContext.tuning). */
+  engineTuning?: Readonly<Record<string, string | number | boolean>>;
   /** COM1 output bytes. */
   onSerialOutput?: (byte: number) => void;
   /** Port 0xE9 bytes. */
@@ -107,7 +114,7 @@ export class Machine {
       onSerialOutput: options.onSerialOutput ?? (() => {}),
       onDebugConsole: options.onDebugConsole ?? (() => {}),
     });
-    this.engine = factory({ state: this.state, ramBytes: this.ramBytes, io: this.watchedPorts(), systemHandlers: SYSTEM_HANDLERS });
+    this.engine = factory({ state: this.state, ramBytes: this.ramBytes, io: this.watchedPorts(), systemHandlers: SYSTEM_HANDLERS, tuning: options.engineTuning });
     this.cpu = this.engine.cpu;
     this.walker = new TwoLevelPageWalker(this.cpu.mem, this.state.u32);
     this.cpu.mem.walker = this.walker;
@@ -197,6 +204,7 @@ export class Machine {
     const { clock, devices } = this;
     const pic = devices.pic;
     const s = this.state.u32;
+    let haltedSince = -1;
     try {
       for (;;) {
         const stop = devices.stop.request;
@@ -214,9 +222,14 @@ export class Machine {
           const next = clock.nextEventTime();
           if (!this.interruptsEnabled) return result('halted', `CPU halted with interrupts disabled at EIP ${hex(this.state.eip)}`);
           if (next === Infinity) return result('halted', `CPU halted with no timer event pending at EIP ${hex(this.state.eip)}`);
+          if (haltedSince < 0) haltedSince = clock.now();
+          else if (clock.now() - haltedSince > MAX_IDLE_INSNS) {
+            return result('halted', `CPU halted and no interrupt arrived in ${MAX_IDLE_INSNS / INSNS_PER_SECOND} s of virtual time, at EIP ${hex(this.state.eip)}`);
+          }
           clock.skipTo(next);
           continue;
         }
+        haltedSince = -1;
         // Run to the next timer event; block by block while an interrupt waits
         // for IF; one instruction in an interrupt shadow (SDM STI) or under
         // EFLAGS.TF (single-step #DB after it, SDM Vol. 3, 17.3.1.4).
