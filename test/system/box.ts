@@ -110,6 +110,7 @@ export class Box {
   /** Runs from `eip` until the CPU halts (a vector stub, or the code's own hlt). */
   run(eip = CODE, maxInsns = 10_000): RunResult {
     this.m.state.eip = eip;
+    this.m.state.u32[L.HALTED >> 2] = 0;
     this.result = this.m.run({ maxInsns });
     return this.result;
   }
