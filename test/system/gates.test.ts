@@ -6,7 +6,6 @@ import { Seg } from '../../src/cpu/state.js';
 import { Box, CODE, KCODE, KDATA, KSTACK_TOP, STUBS, UCODE, UDATA, USTACK_TOP, descriptor } from './box.js';
 
 const HLT = 0xf4;
-const eflags = (b: Box): number => b.m.cpu.eflags() >>> 0;
 
 describe('interrupt and trap gates', () => {
   it('INT n from CPL 3 through a DPL-3 gate switches to the TSS stack and pushes SS, ESP, EFLAGS, CS, EIP', () => {
