@@ -11,7 +11,7 @@ import type { GuestMemory } from '../mem/memory.js';
 import { Access } from '../mem/page-walker.js';
 import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE } from '../mem/tlb-entry.js';
 import { CachedInsn } from './cached-insn.js';
-import type { Handler } from '../semantics/handler.js';
+import { type Handler, readsEip } from '../semantics/handler.js';
 
 /** Pseudo form ids for encodings that fault when executed. */
 export const FORM_UD = FORMS.length;
@@ -44,7 +44,7 @@ const ENDS_BLOCK = Uint8Array.from(FORMS, (f) => (f.endsBlock || f.cls === 'cont
 /** Forms that may change segments, CPL, mode or paging (see CachedInsn.syncAfter). */
 const SYNC_AFTER = Uint8Array.from(FORMS, (f) => (f.cls === 'sensitive' || f.cls === 'privileged' ? 1 : 0));
 /** Forms whose handlers see EIP (see CachedInsn.eipBefore). */
-const EIP_BEFORE = Uint8Array.from(FORMS, (f) => (f.cls !== 'innocuous' || f.rep !== 'none' || f.endsBlock ? 1 : 0));
+const EIP_BEFORE = Uint8Array.from(FORMS, (f) => (readsEip(f) ? 1 : 0));
 
 export class CodeCache {
   /** Per RAM frame, its blocks by (offset << 1 | code32); preallocated so V8 keeps fast elements. */

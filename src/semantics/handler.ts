@@ -2,13 +2,24 @@
 // semantics per form, run by the interpreter and called by translated code).
 import type { Cpu } from '../interp/cpu.js';
 import type { Insn } from '../decoder/insn.js';
+import type { InsnForm } from '../arch/types.js';
 
 /**
- * Executes one decoded instruction. On entry EIP already holds the address of
- * the next instruction (control transfers overwrite it); a handler that
- * faults throws CpuFault before committing any architectural state.
+ * Executes one decoded instruction; a handler that faults throws CpuFault
+ * before committing any architectural state. EIP contract: for forms where
+ * `readsEip(form)` holds, EIP must hold the address of the next instruction on
+ * entry (control transfers overwrite it, a chunked REP puts it back on the
+ * instruction); the other handlers never read or write EIP, so a caller may
+ * store EIP once after a run of them. RDTSC reads INSNS_RETIRED plus
+ * `Cpu.retiredInBlock(i)`: callers that are not the interpreter keep
+ * INSNS_RETIRED exact before calling it.
  */
 export type Handler = (c: Cpu, i: Insn) => void;
+
+/** Forms whose handlers read or write EIP (see Handler). */
+export function readsEip(form: InsnForm): boolean {
+  return form.cls !== 'innocuous' || form.rep !== 'none' || form.endsBlock;
+}
 
 /** Registers a handler under the SDM instruction text of its form, e.g. "ADD r/m32, r32". */
 export type Define = (instruction: string, handler: Handler) => void;
