@@ -152,6 +152,38 @@ describe('16-bit code and segmentation', () => {
     expect(ctx.eflags() & 1).toBe(1);
   });
 
+  it('PUSHA/POPA, ENTER/LEAVE and LOOP use SP and CX on a 16-bit stack and address size', () => {
+    const code = asm(`
+      mov esp, 0xabcd0200
+      mov ax, 1
+      mov cx, 2
+      mov bp, 0x1111
+      pusha
+      mov ax, 0
+      popa
+      enter 4, 2
+      mov dx, sp
+      mov si, bp
+      leave
+      mov ecx, 0x10003
+    l: inc bx
+      loop l
+    `, 16);
+    const ctx = real16(code);
+    const r = ctx.run(0, code.length);
+    expect(r.reason).toBe(StopReason.STOP);
+    const regs = ctx.regs();
+    expect(regs[0] & 0xffff).toBe(1);
+    expect(regs[4] >>> 0).toBe(0xabcd0200);
+    expect(regs[5] & 0xffff).toBe(0x1111);
+    // ENTER 4,2: push BP (1fe), copy one frame pointer from [BP-2] (1fc), push frame (1fa), SP = 1fa - 4.
+    expect(regs[6] & 0xffff).toBe(0x1fe);
+    expect(regs[2] & 0xffff).toBe(0x1f6);
+    expect(ctx.readBytes(DATA + 0x1fa, 2)).toEqual(Uint8Array.of(0xfe, 0x01));
+    // LOOP counts CX only: 3 iterations, ECX's upper half kept.
+    expect(regs[1] >>> 0).toBe(0x10000);
+  });
+
   it('raises #GP(0) past a data segment limit and #SS(0) past the stack limit', () => {
     const gp = asm('mov ax, [0x3fff]', 16);
     let ctx = real16(gp);
