@@ -47,8 +47,8 @@ const SYNC_AFTER = Uint8Array.from(FORMS, (f) => (f.cls === 'sensitive' || f.cls
 const EIP_BEFORE = Uint8Array.from(FORMS, (f) => (readsEip(f) ? 1 : 0));
 
 export class CodeCache {
-  /** Per RAM frame, its blocks by (offset << 1 | code32); preallocated so V8 keeps fast elements. */
-  private frames: (Block[] | undefined)[];
+  /** Per RAM frame, its blocks by (offset << 1 | code32). Looked up only when block chaining misses. */
+  private frames: (Map<number, Block> | undefined)[];
   blocksBuilt = 0;
   invalidations = 0;
   private readonly fetchBuf = new Uint8Array(MAX_INSN_LENGTH);
@@ -61,7 +61,7 @@ export class CodeCache {
     private readonly handlers: readonly Handler[],
   ) {
     mem.onCodeWrite = (frame) => this.invalidateFrame(frame);
-    this.frames = new Array<Block[] | undefined>(mem.codeFrames.length + 1).fill(undefined);
+    this.frames = new Array<Map<number, Block> | undefined>(mem.codeFrames.length + 1).fill(undefined);
   }
 
   /** Drops every block built from a physical frame. */
@@ -89,7 +89,7 @@ export class CodeCache {
     const key = ((phys & PAGE_MASK) << 1) | (code32 ? 1 : 0);
     const blocks = this.frames[frame];
     if (blocks !== undefined) {
-      const b = blocks[key];
+      const b = blocks.get(key);
       if (b !== undefined) return b;
     }
     return this.build(phys, lin, code32, frame, key);
@@ -129,10 +129,10 @@ export class CodeCache {
     const block = new Block(insns, true);
     let blocks = this.frames[frame];
     if (blocks === undefined) {
-      blocks = new Array<Block>(PAGE_SIZE * 2);
+      blocks = new Map();
       this.frames[frame] = blocks;
     }
-    blocks[key] = block;
+    blocks.set(key, block);
     this.blocksBuilt++;
     mem.markCode(frame);
     return block;
