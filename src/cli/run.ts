@@ -10,9 +10,10 @@ import { UserError } from './errors.js';
 import { DEFAULT_MEM_MB, Machine, MachineConfigError, type RunResult, type StopKind } from '../machine.js';
 import { DEFAULT_ENGINE, ENGINES } from '../engines/registry.js';
 import { formatStatsTable, statsToJson } from '../stats/report.js';
+import { EVICTION_POLICIES, type EvictionPolicy } from '../tcache/tcache.js';
 
 const USAGE =
-  'x86dbt run <image> [--engine NAME] [--mem MB] [--cmdline S] [--load-address A] [--max-insns N] [--timeout S] [--stats] [--stats-json FILE] [--trace]';
+  'x86dbt run <image> [--engine NAME] [--mem MB] [--cmdline S] [--load-address A] [--max-insns N] [--timeout S] [--stats] [--stats-json FILE] [--trace] [--no-chain] [--tc-size N] [--tc-policy flush|fifo] [--hot N]';
 const FLAGS: FlagSpecs = {
   engine: { kind: 'string', help: `execution engine (${[...ENGINES.keys()].join(', ')})`, default: DEFAULT_ENGINE },
   mem: { kind: 'integer', help: 'guest RAM in MiB', default: String(DEFAULT_MEM_MB) },
@@ -23,7 +24,31 @@ const FLAGS: FlagSpecs = {
   stats: { kind: 'boolean', help: 'print run statistics to stderr' },
   'stats-json': { kind: 'string', help: 'write run statistics as JSON to this file' },
   trace: { kind: 'boolean', help: 'print every instruction to stderr before it runs (slow)' },
+  'no-chain': { kind: 'boolean', help: 'dbt: never chain blocks (every block returns to the dispatcher)' },
+  'tc-size': { kind: 'integer', help: 'dbt: translation cache capacity in blocks' },
+  'tc-policy': { kind: 'string', help: 'dbt: eviction policy when the cache is full (flush, fifo)' },
+  hot: { kind: 'integer', help: 'dbt: interpret a block this many times before translating it (0: translate at once)' },
 };
+
+/** The dbt switches as engine tuning (EngineContext.tuning). */
+function dbtTuning(flags: Record<string, string | number | boolean | undefined>): Record<string, string | number | boolean> {
+  const t: Record<string, string | number | boolean> = {};
+  for (const name of ['tc-size', 'hot'] as const) {
+    const v = flags[name];
+    if (v !== undefined && (typeof v !== 'number' || v < (name === 'hot' ? 0 : 1))) {
+      throw new UserError(`run: --${name} must be ${name === 'hot' ? 'zero or more' : 'positive'}, got ${String(v)}`);
+    }
+  }
+  const policy = flags['tc-policy'];
+  if (policy !== undefined && !EVICTION_POLICIES.includes(policy as EvictionPolicy)) {
+    throw new UserError(`run: --tc-policy must be one of ${EVICTION_POLICIES.join(', ')}, got '${String(policy)}'`);
+  }
+  if (flags['no-chain']) t.chain = false;
+  if (flags['tc-size'] !== undefined) t.tcSize = flags['tc-size'];
+  if (flags['tc-policy'] !== undefined) t.tcPolicy = flags['tc-policy'];
+  if (flags.hot !== undefined) t.hot = flags.hot;
+  return t;
+}
 
 /** Process exit status for runs that did not end through isa-debug-exit. */
 const STOP_STATUS: Record<Exclude<StopKind, 'exit'>, number> = {
@@ -94,7 +119,7 @@ export const runCommand: Command = {
     const serial = new LineWriter(1);
     let machine: Machine;
     try {
-      machine = new Machine({ memMB: flags.mem as number, engine: flags.engine as string, onSerialOutput: (b) => serial.byte(b) });
+      machine = new Machine({ memMB: flags.mem as number, engine: flags.engine as string, engineTuning: dbtTuning(flags), onSerialOutput: (b) => serial.byte(b) });
     } catch (e) {
       if (e instanceof MachineConfigError) throw new UserError(`run: ${e.message}`);
       throw e;

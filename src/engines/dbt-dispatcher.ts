@@ -53,7 +53,9 @@ export const DEFAULT_DBT_OPTIONS: DbtOptions = {
   tcSize: 16384,
   policy: 'flush',
   inline: true,
-  optimize: true,
+  // binaryen's passes cost more (hundreds of ms while they warm up) than
+  // they save: V8's optimizing tier already forwards locals and folds constants.
+  optimize: false,
   batch: 16,
 };
 

@@ -6,8 +6,53 @@ import type { Cpu } from '../interp/cpu.js';
 import type { StatSection } from '../stats/report.js';
 import { DbtDispatcher, type DbtOptions } from './dbt-dispatcher.js';
 import type { Engine, EngineContext, EngineExit } from './engine.js';
+import { EVICTION_POLICIES } from '../tcache/tcache.js';
 
 export { DEFAULT_DBT_OPTIONS, type DbtOptions } from './dbt-dispatcher.js';
+
+/** A dbt setting that makes no sense (a bad --tc-size, --tc-policy or --hot). */
+export class DbtConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DbtConfigError';
+  }
+}
+
+/** DbtOptions from EngineContext.tuning (names: chain, hot, tcSize, tcPolicy, inline, optimize, batch). */
+export function dbtOptionsFromTuning(t: Readonly<Record<string, string | number | boolean>> = {}): Partial<DbtOptions> {
+  const o: Partial<DbtOptions> = {};
+  const int = (name: string, min: number): number | undefined => {
+    const v = t[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new DbtConfigError(`dbt: ${name} must be an integer >= ${min}, got ${String(v)}`);
+    return v;
+  };
+  const bool = (name: string): boolean | undefined => {
+    const v = t[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'boolean') throw new DbtConfigError(`dbt: ${name} must be true or false, got ${String(v)}`);
+    return v;
+  };
+  const chain = bool('chain');
+  if (chain !== undefined) o.chain = chain;
+  const inline = bool('inline');
+  if (inline !== undefined) o.inline = inline;
+  const optimize = bool('optimize');
+  if (optimize !== undefined) o.optimize = optimize;
+  const hot = int('hot', 0);
+  if (hot !== undefined) o.hot = hot;
+  const tcSize = int('tcSize', 1);
+  if (tcSize !== undefined) o.tcSize = tcSize;
+  const batch = int('batch', 1);
+  if (batch !== undefined) o.batch = batch;
+  const policy = t.tcPolicy;
+  if (policy !== undefined) {
+    const p = EVICTION_POLICIES.find((x) => x === policy);
+    if (p === undefined) throw new DbtConfigError(`dbt: unknown translation cache policy '${String(policy)}' (policies: ${EVICTION_POLICIES.join(', ')})`);
+    o.policy = p;
+  }
+  return o;
+}
 
 export class DbtEngine implements Engine {
   readonly name = 'dbt';
@@ -18,7 +63,7 @@ export class DbtEngine implements Engine {
   constructor(ctx: EngineContext, options: Partial<DbtOptions> = {}) {
     this.interp = new Interpreter(ctx.state, ctx.ramBytes, ctx.io, ctx.systemHandlers);
     this.cpu = this.interp.cpu;
-    this.dispatcher = new DbtDispatcher(this.interp, options, ctx.systemHandlers);
+    this.dispatcher = new DbtDispatcher(this.interp, { ...dbtOptionsFromTuning(ctx.tuning), ...options }, ctx.systemHandlers);
   }
 
   run(maxInsns: number): EngineExit {

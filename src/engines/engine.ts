@@ -52,6 +52,8 @@ export interface EngineContext {
   io: PortIO;
   /** Semantics of the system instructions, by SDM instruction text (src/system). */
   systemHandlers: ReadonlyMap<string, Handler>;
+  /** Engine-specific settings by name (dbt: chain, hot, tcSize, tcPolicy); an engine ignores names it does not use. */
+  tuning?: Readonly<Record<string, string | number | boolean>>;
 }
 
 export type EngineFactory = (ctx: EngineContext) => Engine;

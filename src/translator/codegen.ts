@@ -436,6 +436,8 @@ export class BlockCompiler {
       out.push(w.store32(w.c(EXIT_SLOT), w.c(EXIT_PLAIN)), w.ret());
       return out;
     }
+    // Stored before the tail call too: an unlinked slot holds the stub, which
+    // returns to the dispatcher, and the dispatcher then links this slot.
     const s = this.temp();
     out.push(w.store32(w.c(EXIT_SLOT), w.tee(s, slot)));
     out.push(w.if(w.and(w.gtS(w.get(b), w.c(0)), w.geS(w.get(s), w.c(0))), [w.chain(w.get(s))]));
