@@ -82,6 +82,29 @@ describe('faults leave the architectural state consistent', () => {
   });
 });
 
+describe('long REP', () => {
+  it('runs in chunks that return to the dispatcher and finish with the right state', () => {
+    const big = 0x30000;
+    const ctx = new FlatUserContext([
+      { linear: CODE, size: 0x1000 },
+      { linear: DATA, size: big },
+    ]);
+    const code = asm(`mov edi, ${DATA}\n mov ecx, ${big - 4}\n mov al, 0x5a\n rep stosb\n hlt`, 32, CODE);
+    ctx.writeBytes(CODE, code);
+    ctx.state.eip = CODE;
+    const reasons: StopReason[] = [];
+    for (let n = 0; n < 20 && ctx.state.eip !== CODE + code.length - 1; n++) reasons.push(ctx.interp.runBlock());
+    // mov, mov, mov + the first chunk; then two more chunks, each a block of its own.
+    expect(reasons.length).toBe(3);
+    expect(ctx.regs()[1]).toBe(0);
+    expect(ctx.regs()[7]).toBe(DATA + big - 4);
+    const filled = ctx.readBytes(DATA, big);
+    expect(filled[0]).toBe(0x5a);
+    expect(filled[big - 5]).toBe(0x5a);
+    expect(filled[big - 4]).toBe(0);
+  });
+});
+
 describe('memory', () => {
   it('splits accesses that cross a page boundary onto non-adjacent frames', () => {
     // DATA+0x1000 gets frame 0 and DATA frame 1: the linear pages are adjacent, the frames are not.
