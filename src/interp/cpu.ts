@@ -49,6 +49,11 @@ export class Cpu {
    * system layer installs it. Without it such accesses raise #GP(0).
    */
   ioPermitted: ((port: number, bytes: number) => boolean) | null = null;
+  /**
+   * REP iterations executed beyond one per instruction: not virtual time, but
+   * counted against run()'s instruction budget so a long REP cannot stretch it.
+   */
+  repWork = 0;
   /** Set by a handler to end the current block after this instruction. */
   blockExit = false;
   /** Vector of a software interrupt / INT3 / INTO trap raised by the last instruction, else -1. */

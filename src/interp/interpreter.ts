@@ -122,7 +122,8 @@ export class Interpreter {
 
   /**
    * Runs whole blocks until at least `maxInsns` instructions retired (the last
-   * block may overshoot by fewer than MAX_BLOCK_INSNS), or another stop.
+   * block may overshoot by fewer than MAX_BLOCK_INSNS; REP iterations count
+   * toward the budget too, see Cpu.repWork), or another stop.
    */
   run(maxInsns: number): StopReason {
     this.stopRequested = false;
@@ -140,7 +141,8 @@ export class Interpreter {
     this.unhandledInsn = null;
     c.trapVector = -1;
     if (s[W_HALTED] !== 0) return StopReason.HALT;
-    const target = f64[W_RETIRED] + maxInsns;
+    // The budget counts retired instructions plus REP iterations (Cpu.repWork).
+    const target = f64[W_RETIRED] + c.repWork + maxInsns;
     let cur: CachedInsn | null = null;
     let base = 0;
     let prev: Block | null = null;
@@ -200,7 +202,7 @@ export class Interpreter {
         }
         if (this.stopRequested) return StopReason.STOP;
         if (oneBlock) return StopReason.BLOCK_END;
-        if (f64[W_RETIRED] >= target) return StopReason.BUDGET;
+        if (f64[W_RETIRED] + c.repWork >= target) return StopReason.BUDGET;
       }
     } catch (e) {
       if (cur !== null) {

@@ -108,6 +108,7 @@ function stringHandler(kind: Kind, size: number): Handler {
       once(c, i, kind, size, a32);
       bump(c, ECX, -1, a32);
       n++;
+      c.repWork++;
       if (conditional) {
         const zf = getFlag(c.s, ZF) !== 0;
         if (repne ? zf : !zf) return;

@@ -103,6 +103,16 @@ describe('long REP', () => {
     expect(filled[big - 5]).toBe(0x5a);
     expect(filled[big - 4]).toBe(0);
   });
+
+  it('counts REP iterations against the run budget', () => {
+    const code = asm('l: mov edi, ' + DATA + '\n mov ecx, 0x4000\n rep stosb\n jmp l', 32, CODE);
+    const ctx = flat();
+    ctx.writeBytes(CODE, code);
+    ctx.state.eip = CODE;
+    expect(ctx.interp.run(50_000)).toBe(StopReason.BUDGET);
+    // Each pass is 4 instructions and 0x4000 iterations: a 50k budget ends within the fourth pass.
+    expect(ctx.interp.retired).toBeLessThanOrEqual(16);
+  });
 });
 
 describe('memory', () => {
