@@ -21,6 +21,7 @@ export interface FlatRegion {
 }
 
 export interface FlatResult {
+  /** STOP: EIP reached the end; FAULT / TRAP: `vector`; BUDGET: maxInsns ran out; UNHANDLED: a system form. */
   reason: StopReason;
   /** Exception or trap vector, or -1. */
   vector: number;
