@@ -26,6 +26,8 @@ export interface FlatResult {
   /** Exception or trap vector, or -1. */
   vector: number;
   errorCode: number;
+  /** For #PF: the faulting linear address (what CR2 would hold), else 0. */
+  faultAddress: number;
   eip: number;
   retired: number;
 }
@@ -174,6 +176,7 @@ export class FlatUserContext {
       st.eip = at;
       st.insnsRetired -= 1;
     }
-    return { reason, vector, errorCode, eip: st.eip, retired: st.insnsRetired - before };
+    const faultAddress = vector === Vector.PF && f ? f.address : 0;
+    return { reason, vector, errorCode, faultAddress, eip: st.eip, retired: st.insnsRetired - before };
   }
 }

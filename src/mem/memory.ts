@@ -242,14 +242,15 @@ export class GuestMemory {
   probeWrite(lin: number, size: number): void {
     this.translateWrite(lin);
     const last = (lin + size - 1) | 0;
-    if (last >>> PAGE_SHIFT !== lin >>> PAGE_SHIFT) this.translateWrite(last);
+    // The second page is checked at its first byte: that is the address a #PF reports in CR2.
+    if (last >>> PAGE_SHIFT !== lin >>> PAGE_SHIFT) this.translateWrite(((lin | PAGE_MASK) + 1) | 0);
   }
 
   /** Checks that `size` bytes at `lin` can be read. */
   probeRead(lin: number, size: number): void {
     this.translateRead(lin);
     const last = (lin + size - 1) | 0;
-    if (last >>> PAGE_SHIFT !== lin >>> PAGE_SHIFT) this.translateRead(last);
+    if (last >>> PAGE_SHIFT !== lin >>> PAGE_SHIFT) this.translateRead(((lin | PAGE_MASK) + 1) | 0);
   }
 
   private writeSlow(lin: number, v: number, size: number): void {

@@ -4,7 +4,7 @@ import { FlatUserContext } from '../../src/interp/flat.js';
 import {
   CODE_BASE,
   CODE_SIZE,
-  compareState,
+  compareRun,
   type CpuCase,
   DATA_BASE,
   DATA_SIZE,
@@ -34,12 +34,16 @@ export class FixtureReplayer {
     const r = ctx.run(CODE_BASE, CODE_BASE + c.code.length, 10_000);
     // Restore the INT3 filler over this case's code (and anything it wrote there).
     ctx.writeBytes(CODE_BASE, this.int3);
-    const diffs: string[] = [];
-    const vector = r.vector;
-    if (vector !== c.vector) diffs.push(`vector ${vector} != ${c.vector} (${r.reason})`);
-    else if (vector !== NO_FAULT && vector === 14 && r.errorCode !== c.errorCode) diffs.push(`error code ${r.errorCode} != ${c.errorCode}`);
-    if (r.eip >>> 0 !== c.eip >>> 0) diffs.push(`EIP ${r.eip.toString(16)} != ${(c.eip >>> 0).toString(16)}`);
-    diffs.push(...compareState(c, ctx.regs(), ctx.eflags(), ctx.readBytes(DATA_BASE, DATA_SIZE)));
+    const diffs = compareRun(c, {
+      regs: ctx.regs(),
+      eflags: ctx.eflags(),
+      data: ctx.readBytes(DATA_BASE, DATA_SIZE),
+      vector: r.vector === -1 ? NO_FAULT : r.vector,
+      eip: r.eip,
+      errorCode: r.errorCode,
+      faultAddress: r.faultAddress,
+    });
+    if (r.vector !== c.vector) diffs.push(`(stopped: ${r.reason})`);
     return diffs;
   }
 }
