@@ -1,0 +1,45 @@
+// DESIGN decision 10: random bytes run as a kernel (CPL 0, with an IDT of
+// random gates and random descriptor tables) end in a typed result — exit,
+// halt, triple fault, unsupported instruction or the instruction limit —
+// never a host exception, and never a write to the VMM's part of the memory.
+import { describe, expect, it } from 'vitest';
+import * as L from '../../src/cpu/layout.js';
+import { Machine } from '../../src/machine.js';
+
+/** xorshift32: deterministic bytes per seed. */
+function bytes(seed: number, n: number): Uint8Array {
+  let x = seed | 1;
+  const out = new Uint8Array(n);
+  for (let k = 0; k < n; k++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[k] = x & 0xff;
+  }
+  return out;
+}
+
+describe('wild guest code', () => {
+  it('every seed ends in a typed stop', { timeout: 120_000 }, () => {
+    const kinds = new Map<string, number>();
+    for (let seed = 1; seed <= 100; seed++) {
+      const m = new Machine({ memMB: 2 });
+      const image = bytes(seed, 0x4000);
+      m.load(image, { loadAddress: 0x10000 });
+      // Random GDT/IDT contents: point both tables into the random image.
+      m.state.u32[L.GDTR_BASE >> 2] = 0x11000;
+      m.state.u32[L.GDTR_LIMIT >> 2] = 0x3ff;
+      m.state.u32[L.IDTR_BASE >> 2] = 0x12000;
+      m.state.u32[L.IDTR_LIMIT >> 2] = 0x7ff;
+      const scratch = m.state.u8.slice(L.SCRATCH_BASE, L.SCRATCH_BASE + L.SCRATCH_SIZE);
+      const r = m.run({ maxInsns: 20_000 });
+      kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
+      expect(['exit', 'halted', 'triple-fault', 'insn-limit', 'unsupported']).toContain(r.kind);
+      expect(r.reason.includes('\n')).toBe(false);
+      // The VMM's scratch area in the same wasm memory is untouched.
+      expect(m.state.u8.slice(L.SCRATCH_BASE, L.SCRATCH_BASE + L.SCRATCH_SIZE)).toEqual(scratch);
+    }
+    // The seeds reach several different endings (not, say, all the same early #UD).
+    expect(kinds.size).toBeGreaterThan(2);
+  });
+});
