@@ -1,10 +1,11 @@
 // DESIGN decision 10: random bytes run as a kernel (CPL 0, with an IDT of
-// random gates and random descriptor tables) end in a typed result — exit,
+// random gates, random descriptor tables and, for half the seeds, random page tables) end in a typed result — exit,
 // halt, triple fault, unsupported instruction or the instruction limit —
 // never a host exception, and never a write to the VMM's part of the memory.
 import { describe, expect, it } from 'vitest';
 import * as L from '../../src/cpu/layout.js';
 import { Machine } from '../../src/machine.js';
+import { writeCr0 } from '../../src/system/control-insns.js';
 
 /** xorshift32: deterministic bytes per seed. */
 function bytes(seed: number, n: number): Uint8Array {
@@ -31,6 +32,12 @@ describe('wild guest code', () => {
       m.state.u32[L.GDTR_LIMIT >> 2] = 0x3ff;
       m.state.u32[L.IDTR_BASE >> 2] = 0x12000;
       m.state.u32[L.IDTR_LIMIT >> 2] = 0x7ff;
+      if (seed % 2 === 0) {
+        // Paging through a random page directory (its PDEs point anywhere, in RAM or not).
+        m.state.setCr(3, 0x13000);
+        m.state.setCr(4, 0x10);
+        writeCr0(m.cpu, 0x80000011);
+      }
       const scratch = m.state.u8.slice(L.SCRATCH_BASE, L.SCRATCH_BASE + L.SCRATCH_SIZE);
       const r = m.run({ maxInsns: 20_000 });
       kinds.set(r.kind, (kinds.get(r.kind) ?? 0) + 1);
