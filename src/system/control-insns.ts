@@ -7,7 +7,7 @@ import type { Insn } from '../decoder/insn.js';
 import type { Cpu } from '../interp/cpu.js';
 import { TwoLevelPageWalker } from '../mem/paging.js';
 import type { Define } from '../semantics/handler.js';
-import { CR0_ET, CR0_PE, CR0_PG, CR0_TS, CR0_WP, updateMode } from './mode.js';
+import { CR0_CD, CR0_ET, CR0_NW, CR0_PE, CR0_PG, CR0_TS, CR0_WP, updateMode } from './mode.js';
 import { requireCpl0, storeSelector } from './table-insns.js';
 
 const W_DR = L.DR >> 2;
@@ -28,11 +28,12 @@ export function applyPaging(c: Cpu): void {
   mem.flushTlb();
 }
 
-/** MOV CR0 / LMSW / CLTS: validates and installs a new CR0 (SDM MOV CRn: #GP(0) for PG without PE). */
+/** MOV CR0 / LMSW: validates and installs a new CR0 (SDM MOV CRn: #GP(0) for reserved bits, PG without PE, NW without CD). */
 export function writeCr0(c: Cpu, value: number): void {
   value = (value | CR0_ET) >>> 0;
   if ((value & ~CR0_DEFINED) !== 0) throw fault(Vector.GP, 0);
   if ((value & CR0_PG) !== 0 && (value & CR0_PE) === 0) throw fault(Vector.GP, 0);
+  if ((value & CR0_NW) !== 0 && (value & CR0_CD) === 0) throw fault(Vector.GP, 0);
   const old = c.state.cr(0);
   c.state.setCr(0, value);
   if (((old ^ value) & (CR0_PG | CR0_WP | CR0_PE)) !== 0) applyPaging(c);
