@@ -1,7 +1,8 @@
 // Far control transfers (SDM JMP, CALL, RET, IRET "Operation" sections and
 // Vol. 3, 5.8): to a code segment directly, through a call gate (with the
 // stack switch and parameter copy of 5.8.5), far returns and IRET to the same
-// or an outer privilege level. Task switches are not modeled.
+// or an outer privilege level; task switches are handed to task-switch.ts.
+import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import { Seg } from '../cpu/state.js';
 import { AC, ARITH, DF, ID, IF, IOPL, IOPL_SHIFT, NT, RF, TF, VIF, VIP } from '../arch/flags.js';
@@ -17,12 +18,15 @@ import {
   loadDescriptor,
   markAccessed,
   systemType,
+  sysRead16,
 } from './descriptors.js';
-import { TaskSwitchUnsupported } from './interrupts.js';
 import { readEflags, updateMode, writeEflags } from './mode.js';
 import { checkStackSelector, nullInaccessibleSegments, setSegFromDescriptor } from './segment-load.js';
 import { StackFrame } from './stack-frame.js';
+import { switchTask, tssDescriptor } from './task-switch.js';
 import { innerStack } from './tss.js';
+
+const W_TR = L.TR >> 2;
 
 function currentStack(c: Cpu): StackFrame {
   const st = c.state;
@@ -92,8 +96,15 @@ export function farTransfer(c: Cpu, selector: number, offset: number, opSize: nu
     throughCallGate(c, selector, d, isCall);
     return;
   }
-  if (type === SysType.TASK_GATE || type === SysType.TSS16_AVAILABLE || type === SysType.TSS32_AVAILABLE) {
-    throw new TaskSwitchUnsupported(`far ${isCall ? 'CALL' : 'JMP'} to selector ${selector.toString(16)}`);
+  if (type === SysType.TASK_GATE || type === SysType.TSS16_AVAILABLE || type === SysType.TSS32_AVAILABLE || type === SysType.TSS16_BUSY || type === SysType.TSS32_BUSY) {
+    // To a TSS or through a task gate: DPL must admit both CPL and RPL (SDM JMP/CALL, task-switch branches).
+    const dpl = dplOf(d.attrs);
+    if (dpl < c.cpl || dpl < (selector & 3)) throw fault(Vector.GP, selector & 0xfffc);
+    if (!isPresent(d.attrs)) throw fault(Vector.NP, selector & 0xfffc);
+    const tssSel = type === SysType.TASK_GATE ? d.lo >>> 16 : selector;
+    const tss = type === SysType.TASK_GATE ? tssDescriptor(c, tssSel, Vector.GP, 0) : d;
+    switchTask(c, tssSel, tss, isCall ? 'call' : 'jmp', 0);
+    return;
   }
   throw fault(Vector.GP, selector & 0xfffc);
 }
@@ -222,7 +233,12 @@ function iretFlags(c: Cpu, popped: number, opSize: number, cpl: number): number 
 
 export function iret(c: Cpu, opSize: number): void {
   const size = opSize >> 3;
-  if (c.protectedMode && (readEflags(c) & NT) !== 0) throw new TaskSwitchUnsupported('IRET with EFLAGS.NT set');
+  if (c.protectedMode && (readEflags(c) & NT) !== 0) {
+    // Return to the task in the back link of the current TSS (SDM IRET, "TASK-RETURN").
+    const link = sysRead16(c, c.s[W_TR + 1]);
+    switchTask(c, link, tssDescriptor(c, link, Vector.TS, 0), 'iret', 0);
+    return;
+  }
   const frame = currentStack(c);
   let eip = frame.pop(size);
   const cs = frame.pop(size) & 0xffff;

@@ -23,6 +23,7 @@ import {
 import { readEflags, updateMode, writeEflags } from './mode.js';
 import { checkStackSelector, setSegFromDescriptor } from './segment-load.js';
 import { StackFrame } from './stack-frame.js';
+import { switchTask, tssDescriptor } from './task-switch.js';
 import { innerStack } from './tss.js';
 
 export const enum EventSource {
@@ -78,7 +79,15 @@ function deliverProtected(c: Cpu, vector: number, source: EventSource, errorCode
   const type = systemType(gateAttrs);
   const is32 = type === SysType.INT_GATE32 || type === SysType.TRAP_GATE32;
   const isInt = type === SysType.INT_GATE16 || type === SysType.INT_GATE32;
-  if (type === SysType.TASK_GATE) throw new TaskSwitchUnsupported(`task gate in IDT vector ${vector}`);
+  if (type === SysType.TASK_GATE) {
+    // A task gate: the handler is a task (SDM 6.11.3, 7.3).
+    if (source === EventSource.SOFTWARE && dplOf(gateAttrs) < c.cpl) throw fault(Vector.GP, idtCode);
+    if (!isPresent(gateAttrs)) throw fault(Vector.NP, idtCode);
+    const tssSel = lo >>> 16;
+    const tss = tssDescriptor(c, tssSel, Vector.GP, ext);
+    switchTask(c, tssSel, tss, 'int', ext, errorCode);
+    return;
+  }
   if (!is32 && type !== SysType.INT_GATE16 && type !== SysType.TRAP_GATE16) throw fault(Vector.GP, idtCode);
   if (source === EventSource.SOFTWARE && dplOf(gateAttrs) < c.cpl) throw fault(Vector.GP, idtCode);
   if (!isPresent(gateAttrs)) throw fault(Vector.NP, idtCode);
@@ -131,12 +140,4 @@ function deliverProtected(c: Cpu, vector: number, source: EventSource, errorCode
   // TF, VM, RF and NT are cleared; an interrupt gate also clears IF (SDM 6.12.1.3).
   writeEflags(c, flags & ~(TF | VM | RF | NT | (isInt ? IF : 0)));
   updateMode(c);
-}
-
-/** A guest used hardware task switching, which this model does not implement. */
-export class TaskSwitchUnsupported extends Error {
-  constructor(what: string) {
-    super(`hardware task switch (${what}) is not modeled`);
-    this.name = 'TaskSwitchUnsupported';
-  }
 }
