@@ -64,6 +64,8 @@ export class BlockCompiler {
   /** Flags held in locals (null: memory holds them). */
   flags: FlagRecord | null = null;
   private flagsDirty = false;
+  /** With `flags` null: memory holds every arithmetic flag concretely (LAZY_MASK 0), as shifts and IMUL leave them. */
+  private eager = false;
   private nextTemp = FIRST_TEMP;
   /** Set once a VMM callout ran in this block: segment state may have changed, stop inlining memory. */
   modeUncertain = false;
@@ -205,6 +207,7 @@ export class BlockCompiler {
     this.regs.fill(RegState.UNLOADED);
     this.flags = null;
     this.flagsDirty = false;
+    this.eager = false;
   }
   /** State for a slow-path call that may fault: written back, EIP at the next instruction (the host rewinds it). */
   private slowPathPrologue(): Expr[] {
@@ -224,6 +227,32 @@ export class BlockCompiler {
     this.push(w.set(LOC_RES, msk(res)));
     this.flags = { op, size, mask };
     this.flagsDirty = true;
+    this.eager = false;
+  }
+
+  /**
+   * Sets all six arithmetic flags eagerly to `values` (EFLAGS bits; AF and
+   * any bit not given are 0), as lazy-flags.ts setEager(ARITH, ...) does: the
+   * previous record, lazy or not, is simply replaced.
+   */
+  setEagerFlags(values: Expr): void {
+    const w = this.w;
+    this.push(w.store32(w.c(L.FLAGS), w.or(w.and(w.load32(w.c(L.FLAGS)), w.c(~ARITH)), values)));
+    this.push(w.store32(w.c(L.LAZY_MASK), w.c(0)));
+    this.flags = null;
+    this.flagsDirty = false;
+    this.eager = true;
+  }
+
+  /** SF, ZF and PF of a `size`-bit result (zero-extended), as EFLAGS bits. */
+  szp(res: Expr, size: number): Expr {
+    const w = this.w;
+    const t = this.temp();
+    this.push(w.set(t, res));
+    const sf = w.shl(this.signBit(w.get(t), size), w.c(7));
+    const zf = w.shl(w.eqz(w.get(t)), w.c(6));
+    const pf = w.shl(w.eqz(w.and(w.popcnt8(w.get(t)), w.c(1))), w.c(2));
+    return w.or(w.or(sf, zf), pf);
   }
   /** The result local of the current record (masked). */
   flagRes(): Expr {
@@ -235,7 +264,7 @@ export class BlockCompiler {
     const w = this.w;
     const f = this.flags;
     if (f === null) {
-      this.push(w.callVoid(Callout.CONCRETIZE_CF, []));
+      if (!this.eager) this.push(w.callVoid(Callout.CONCRETIZE_CF, []));
       return;
     }
     if ((f.mask & CF) === 0) return;
@@ -264,6 +293,7 @@ export class BlockCompiler {
   condition(cc: number): Expr {
     const w = this.w;
     const f = this.flags;
+    if (f === null && this.eager) return this.eagerCondition(cc);
     if (f === null) {
       this.syncAll();
       return w.callI32(Callout.COND, [w.c(cc)]);
@@ -311,6 +341,30 @@ export class BlockCompiler {
       case 6: return fin(w.xor(sf(), of()));
       default: return fin(w.or(zf(), w.xor(sf(), of())));
     }
+  }
+
+  /** A condition from the concrete FLAGS word (LAZY_MASK known 0). */
+  private eagerCondition(cc: number): Expr {
+    const w = this.w;
+    const f = this.temp();
+    this.push(w.set(f, w.load32(w.c(L.FLAGS))));
+    const bit = (shift: number): Expr => w.and(w.shrU(w.get(f), w.c(shift)), w.c(1));
+    const CFb = (): Expr => bit(0);
+    const ZFb = (): Expr => bit(6);
+    const SFb = (): Expr => bit(7);
+    const OFb = (): Expr => bit(11);
+    let r: Expr;
+    switch (cc >> 1) {
+      case 0: r = OFb(); break;
+      case 1: r = CFb(); break;
+      case 2: r = ZFb(); break;
+      case 3: r = w.or(CFb(), ZFb()); break;
+      case 4: r = SFb(); break;
+      case 5: r = bit(2); break;
+      case 6: r = w.xor(SFb(), OFb()); break;
+      default: r = w.or(ZFb(), w.xor(SFb(), OFb())); break;
+    }
+    return (cc & 1) !== 0 ? w.eqz(r) : r;
   }
 
   // ---- memory ----

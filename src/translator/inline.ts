@@ -7,6 +7,7 @@ import type { InlineEmitter } from './codegen.js';
 import { registerInlineAlu } from './inline-alu.js';
 import { jccEmitter, registerInlineControl } from './inline-control.js';
 import { conditionMoveEmitter, registerInlineMove } from './inline-move.js';
+import { registerInlineShift } from './inline-shift.js';
 
 function buildByText(): Map<string, InlineEmitter> {
   const map = new Map<string, InlineEmitter>();
@@ -17,6 +18,7 @@ function buildByText(): Map<string, InlineEmitter> {
   registerInlineAlu(def);
   registerInlineMove(def);
   registerInlineControl(def);
+  registerInlineShift(def);
   return map;
 }
 

@@ -167,6 +167,11 @@ export class WasmBuilder {
   popcnt8(a: Expr): Expr {
     return this.m.i32.popcnt(this.m.i32.and(a, this.m.i32.const(0xff)));
   }
+  /** 1 when the signed 64-bit product a*b differs from the sign extension of its low half (IMUL's CF/OF). */
+  imulOverflows(a: Expr, b: Expr, lo: Expr): Expr {
+    const m = this.m;
+    return m.i64.ne(m.i64.mul(m.i64.extend_s(a), m.i64.extend_s(b)), m.i64.extend_s(lo));
+  }
   select(cond: Expr, ifTrue: Expr, ifFalse: Expr): Expr {
     return this.m.select(cond, ifTrue, ifFalse);
   }

@@ -22,7 +22,8 @@ describe('guests under dbt', () => {
   for (const g of runs) {
     it(`${g.guest}/${g.name}: identical to interp and QEMU`, { timeout: 300_000 }, () => {
       const ref = run(g, 'interp');
-      for (const tuning of [{}, { hot: 0 }, { chain: false }]) {
+      const variants: Record<string, number | boolean>[] = [{}, { hot: 0 }, { chain: false }];
+      for (const tuning of variants) {
         const out = run(g, 'dbt', tuning);
         const what = `${JSON.stringify(tuning)}`;
         expect(out.kind, what).toBe('exit');

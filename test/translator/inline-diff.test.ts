@@ -16,7 +16,7 @@ const handlers = resolveHandlers(FORMS);
 const inlined = FORMS.filter((f) => INLINE_EMITTERS[f.id] !== undefined && handlers[f.id] !== undefined);
 
 /** Flag-setting prefixes: ADD, SUB/CMP, LOGIC records at several sizes, INC (CF kept). */
-const FLAG_SETTERS = ['ADD r/m32, r32', 'CMP r/m32, r32', 'SUB r/m8, r8', 'TEST r/m16, r16', 'XOR r/m32, r32', 'INC r32', 'CMP r/m32, imm8', 'ADD r/m8, imm8'];
+const FLAG_SETTERS = ['SHL r/m32, imm8', 'SAR r/m32, 1', 'IMUL r32, r/m32', 'ADD r/m32, r32', 'CMP r/m32, r32', 'SUB r/m8, r8', 'TEST r/m16, r16', 'XOR r/m32, r32', 'INC r32', 'CMP r/m32, imm8', 'ADD r/m8, imm8'];
 const BY_TEXT = new Map(FORMS.map((f) => [f.instruction, f] as const));
 
 const INTERESTING = [0, 1, 2, 0x7f, 0x80, 0xff, 0x7fff, 0x8000, 0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];
