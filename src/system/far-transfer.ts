@@ -5,7 +5,7 @@
 import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import { Seg } from '../cpu/state.js';
-import { AC, ARITH, DF, ID, IF, IOPL, IOPL_SHIFT, NT, RF, TF, VIF, VIP } from '../arch/flags.js';
+import { AC, ARITH, DF, ID, IF, IOPL, IOPL_SHIFT, NT, RF, TF, VIF, VIP, VM } from '../arch/flags.js';
 import type { Cpu } from '../interp/cpu.js';
 import {
   type Descriptor,
@@ -25,6 +25,7 @@ import { checkStackSelector, nullInaccessibleSegments, setSegFromDescriptor } fr
 import { StackFrame } from './stack-frame.js';
 import { switchTask, tssDescriptor } from './task-switch.js';
 import { innerStack } from './tss.js';
+import { iretInVm86, iretToVm86 } from './vm86.js';
 
 const W_TR = L.TR >> 2;
 
@@ -219,7 +220,7 @@ export function farReturn(c: Cpu, opSize: number, release: number): void {
 /**
  * The EFLAGS an IRET installs (SDM IRET): IOPL only at CPL 0, IF only when
  * CPL <= IOPL, VIF/VIP only at CPL 0; a 16-bit IRET touches the low 16 bits.
- * VM is never set: virtual-8086 mode is not modeled.
+ * VM is never set here: entering virtual-8086 mode is iretToVm86.
  */
 function iretFlags(c: Cpu, popped: number, opSize: number, cpl: number): number {
   const old = readEflags(c);
@@ -240,9 +241,17 @@ export function iret(c: Cpu, opSize: number): void {
     return;
   }
   const frame = currentStack(c);
+  if (c.vm86) {
+    iretInVm86(c, frame, opSize);
+    return;
+  }
   let eip = frame.pop(size);
   const cs = frame.pop(size) & 0xffff;
   const popped = frame.pop(size);
+  if (c.protectedMode && opSize === 32 && c.cpl === 0 && (popped & VM) !== 0) {
+    iretToVm86(c, frame, eip, cs, popped);
+    return;
+  }
   if (!c.protectedMode) {
     frame.commitEsp();
     writeEflags(c, iretFlags(c, popped, opSize, 0));

@@ -25,6 +25,7 @@ import { checkStackSelector, setSegFromDescriptor } from './segment-load.js';
 import { StackFrame } from './stack-frame.js';
 import { switchTask, tssDescriptor } from './task-switch.js';
 import { innerStack } from './tss.js';
+import { checkVm86SoftwareInt } from './vm86.js';
 
 export const enum EventSource {
   /** A processor exception (fault or trap): EXT = 1 in error codes. */
@@ -69,6 +70,7 @@ function deliverReal(c: Cpu, vector: number): void {
 }
 
 function deliverProtected(c: Cpu, vector: number, source: EventSource, errorCode: number): void {
+  if (source === EventSource.SOFTWARE) checkVm86SoftwareInt(c);
   const ext = source === EventSource.SOFTWARE ? 0 : 1;
   const idtCode = vector * 8 + 2 + ext;
   if (vector * 8 + 7 > c.s[W_IDTR_LIMIT]) throw fault(Vector.GP, idtCode);
@@ -110,12 +112,21 @@ function deliverProtected(c: Cpu, vector: number, source: EventSource, errorCode
   const oldEsp = c.r[4] >>> 0;
   const eip = st.eip;
   const newCpl = isConforming(code.attrs) ? c.cpl : dpl;
+  // From virtual-8086 mode the handler must be ring 0 through a 32-bit gate (SDM 20.3.1.1).
+  const fromVm86 = c.vm86;
+  if (fromVm86 && (newCpl !== 0 || !is32)) throw fault(Vector.GP, selCode);
 
   if (newCpl < c.cpl) {
     // Inter-privilege: switch to the inner stack named by the TSS (SDM 6.12.1).
     const inner = innerStack(c, newCpl, ext);
     const ss = checkStackSelector(c, inner.ss, newCpl, Vector.TS, ext);
     const frame = new StackFrame(c, ss.base, ss.limit, ss.attrs, inner.esp, (inner.ss & 0xfffc) | ext, newCpl);
+    if (fromVm86) {
+      frame.push(4, st.segSelector(Seg.GS));
+      frame.push(4, st.segSelector(Seg.FS));
+      frame.push(4, st.segSelector(Seg.DS));
+      frame.push(4, st.segSelector(Seg.ES));
+    }
     frame.push(size, oldSs);
     frame.push(size, oldEsp);
     frame.push(size, flags);
@@ -125,6 +136,7 @@ function deliverProtected(c: Cpu, vector: number, source: EventSource, errorCode
     markAccessed(c, ss);
     setSegFromDescriptor(c, Seg.SS, (inner.ss & 0xfffc) | newCpl, ss);
     frame.commitEsp();
+    if (fromVm86) for (const seg of [Seg.GS, Seg.FS, Seg.DS, Seg.ES]) st.setSeg(seg, 0, 0, 0, 0);
   } else {
     const frame = new StackFrame(c, st.segBase(Seg.SS), st.segLimit(Seg.SS), st.segAttrs(Seg.SS), oldEsp, ext, c.cpl);
     frame.push(size, flags);
