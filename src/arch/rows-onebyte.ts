@@ -107,7 +107,7 @@ export const ONE_BYTE_ROWS: readonly RowSpec[] = [
   { opcode: '9A cd', instruction: 'CALL ptr16:16', opSize: 16, ...FAR },
   { opcode: '9A cp', instruction: 'CALL ptr16:32', opSize: 32, ...FAR },
   // WAIT belongs to the x87 unit (it checks pending x87 exceptions).
-  { opcode: '9B', instruction: 'WAIT', exec: false },
+  { opcode: '9B', instruction: 'WAIT', exec: true },
   // PUSHF reads the real IF/IOPL; POPF silently ignores IF/IOPL writes when
   // deprivileged: the founding example of a sensitive unprivileged instruction.
   { opcode: '9C', instruction: 'PUSHF', opSize: 16, reads: ALL, ...SENS },

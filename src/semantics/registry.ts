@@ -16,6 +16,7 @@ import { registerMulDiv } from './muldiv.js';
 import { registerShift } from './shift.js';
 import { registerStack } from './stack.js';
 import { registerString } from './string.js';
+import { registerX87 } from './x87/index.js';
 
 function buildRegistry(): Map<string, Handler> {
   const map = new Map<string, Handler>();
@@ -34,6 +35,7 @@ function buildRegistry(): Map<string, Handler> {
   registerString(def);
   registerAtomic(def);
   registerMisc(def);
+  registerX87(def);
   return map;
 }
 
