@@ -89,6 +89,10 @@ export class DbtDispatcher {
   unhandled: InsnForm | null = null;
   unhandledInsn: Insn | null = null;
   private stopRequested = false;
+  /** While translated code runs: INSNS_RETIRED = runBase + (budget0 - BUDGET). */
+  private inWasm = false;
+  private runBase = 0;
+  private budget0 = 0;
   private readonly hostFunctions: Record<string, (...args: number[]) => number | void>;
   /** Forms with semantics here; a block with any other form is interpreted. */
   private readonly hasHandler: Uint8Array;
@@ -135,6 +139,7 @@ export class DbtDispatcher {
     this.vmm = new Vmm(handlers);
     this.host = new CalloutHost(this.cpu, handlers, this.vmm);
     this.hostFunctions = this.host.functions();
+    this.host.syncTime = () => this.syncRetired();
     this.tcache = new TranslationCache(st.memory, makeStub(st.memory), this.options.tcSize, this.options.policy);
     this.tcache.onFlush = () => this.host.reset();
     // Self-modifying code: the write that hits a code frame drops the
@@ -165,7 +170,14 @@ export class DbtDispatcher {
 
   requestStop(): void {
     this.stopRequested = true;
+    // Keep runBase + (budget0 - BUDGET) invariant while zeroing the budget.
+    if (this.inWasm) this.budget0 -= this.state.i32[W_BUDGET];
     this.state.i32[W_BUDGET] = 0;
+  }
+
+  /** Derives the retired count from the budget translated code consumed. */
+  private syncRetired(): void {
+    if (this.inWasm) this.state.f64[W_RETIRED] = this.runBase + (this.budget0 - this.state.i32[W_BUDGET]);
   }
 
   /** Runs one basic block. */
@@ -217,11 +229,17 @@ export class DbtDispatcher {
             tc.fillJumpCache(eip, e, mem.readBit, mode, b);
           }
           const left = target - f64[W_RETIRED];
-          i32[W_BUDGET] = this.stopRequested ? 0 : left > MAX_BUDGET ? MAX_BUDGET : left;
+          const budget = this.stopRequested ? 0 : left > MAX_BUDGET ? MAX_BUDGET : left;
+          i32[W_BUDGET] = budget;
+          this.budget0 = budget;
+          this.runBase = f64[W_RETIRED];
           c.blockExit = false;
           host.cur = null;
           this.wasmEntries++;
+          this.inWasm = true;
           b.fn();
+          this.syncRetired();
+          this.inWasm = false;
           const lastCallout = host.cur as CachedInsn | null;
           host.cur = null;
           prevExit = i32[W_EXIT];
@@ -255,6 +273,8 @@ export class DbtDispatcher {
         if (f64[W_RETIRED] >= target) return StopReason.BUDGET;
       }
     } catch (err) {
+      this.syncRetired();
+      this.inWasm = false;
       const cur = host.cur;
       host.cur = null;
       if (cur !== null) {

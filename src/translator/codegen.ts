@@ -475,15 +475,16 @@ export class BlockCompiler {
   // ---- exits ----
 
   /**
-   * The statements leaving the block: write-back, EIP, retired count and
-   * budget, then a chain through `slot` (an i32 expression, or null for a
+   * The statements leaving the block: write-back, EIP and budget (the
+   * retired count is the budget consumed: the dispatcher and the callouts
+   * derive INSNS_RETIRED from it), then a chain through `slot` (an i32 expression, or null for a
    * plain return) while the budget lasts.
    */
   exitStatements(retired: number, eip: Expr | null, slot: Expr | null): Expr[] {
     const w = this.w;
     const out = this.writeBackStatements();
     if (eip !== null) out.push(w.store32(w.c(L.EIP), eip));
-    out.push(w.addF64At(L.INSNS_RETIRED, retired), this.countBlock());
+    out.push(this.countBlock());
     const b = this.temp();
     out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(retired)))));
     if (slot === null) {
@@ -545,7 +546,7 @@ export class BlockCompiler {
     this.push(w.set(t, target));
     const out = this.writeBackStatements();
     out.push(w.store32(w.c(L.EIP), w.get(t)));
-    out.push(w.addF64At(L.INSNS_RETIRED, n), this.countBlock());
+    out.push(this.countBlock());
     const b = this.temp();
     out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(n)))));
     out.push(w.store32(w.c(EXIT_SLOT), w.c(EXIT_INDIRECT)));

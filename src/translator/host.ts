@@ -19,6 +19,8 @@ export class CalloutHost {
   readonly execCallouts: Float64Array;
   slowReads = 0;
   slowWrites = 0;
+  /** Brings INSNS_RETIRED up to date before a handler runs (it may read virtual time). */
+  syncTime: () => void = () => {};
 
   constructor(
     private readonly cpu: Cpu,
@@ -51,6 +53,7 @@ export class CalloutHost {
       [Callout.EXEC]: (id: number): number => {
         const i = this.insns[id];
         this.cur = i;
+        this.syncTime();
         this.execCallouts[i.form]++;
         this.handlers[i.form](c, i);
         return c.blockExit ? 1 : 0;
@@ -58,6 +61,7 @@ export class CalloutHost {
       [Callout.VMM]: (id: number): number => {
         const i = this.insns[id];
         this.cur = i;
+        this.syncTime();
         this.vmm.execute(c, i);
         return c.blockExit ? 1 : 0;
       },
