@@ -3,7 +3,6 @@
 // layer: they load descriptors, change privilege or touch control state).
 import type { Handler } from '../semantics/handler.js';
 import { registerControlInsns } from './control-insns.js';
-import { registerFpuControl } from './fpu-control.js';
 import { registerSegmentInsns } from './segment-insns.js';
 import { registerTableInsns } from './table-insns.js';
 
@@ -16,7 +15,6 @@ function build(): Map<string, Handler> {
   registerSegmentInsns(def);
   registerTableInsns(def);
   registerControlInsns(def);
-  registerFpuControl(def);
   return map;
 }
 
