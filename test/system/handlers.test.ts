@@ -1,5 +1,5 @@
 // The system layer covers every form the interpreter leaves to it, and every
-// executable form of the table (x87 arithmetic is not executable yet) has semantics on a machine.
+// executable form of the table has semantics on a machine.
 import { describe, expect, it } from 'vitest';
 import { FORMS } from '../../src/arch/table.js';
 import { SYSTEM_LAYER_FORMS, resolveHandlers } from '../../src/semantics/registry.js';
