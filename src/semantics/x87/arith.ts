@@ -8,7 +8,7 @@ import type { Insn } from '../../decoder/insn.js';
 import { INDEFINITE, isSignaling, propagateNaN } from './float-bits.js';
 import * as R from './rounding.js';
 import { C1, checkFpu, invalid, isEmpty, masked, OE, PE, pop, raise, rc, setCC, setSt, st, UE, underflow, ZE } from './fpu.js';
-import { readArithOperand } from './operands.js';
+import { readArithOperand, signalDenormal } from './operands.js';
 
 export const enum Op {
   ADD,
@@ -96,6 +96,7 @@ function memForm(op: Op, kind: MemKind): Handler {
       if (underflow(c)) setSt(c, 0, INDEFINITE);
       return;
     }
+    signalDenormal(c, st(c, 0));
     const r = compute(c, op, st(c, 0), m);
     if (r !== undefined) setSt(c, 0, r);
   };

@@ -8,8 +8,8 @@ import type { Cpu } from '../../interp/cpu.js';
 import type { Insn } from '../../decoder/insn.js';
 import { AF, CF, OF, PF, SF as EF_SF, ZF } from '../../arch/flags.js';
 import { isSignaling, signBit } from './float-bits.js';
-import { C0, C1, C2, C3, checkFpu, invalid, isEmpty, pop, setCC, st, underflow } from './fpu.js';
-import { readArithOperand } from './operands.js';
+import { C0, C1, C2, C3, checkFpu, IE, isEmpty, pop, raise, setCC, st, underflow } from './fpu.js';
+import { readArithOperand, signalDenormal } from './operands.js';
 
 const enum Rel {
   GT = 0,
@@ -18,11 +18,14 @@ const enum Rel {
   UN = 3,
 }
 
-/** Orders a against b; NaNs raise IE (always for ordered compares, SNaN only for unordered). Undefined: unmasked IE. */
-function relate(c: Cpu, a: number, b: number, unorderedOk: boolean): Rel | undefined {
+/**
+ * Orders a against b; NaNs raise IE (always for ordered compares, SNaN only
+ * for unordered ones). The processor reports "unordered" even when IE is
+ * unmasked (observed on the real CPU; the SDM leaves it open).
+ */
+function relate(c: Cpu, a: number, b: number, unorderedOk: boolean): Rel {
   if (a !== a || b !== b) {
-    const signal = !unorderedOk || isSignaling(a) || isSignaling(b);
-    if (signal && !invalid(c)) return undefined;
+    if (!unorderedOk || isSignaling(a) || isSignaling(b)) raise(c, IE);
     return Rel.UN;
   }
   return a > b ? Rel.GT : a < b ? Rel.LT : Rel.EQ;
@@ -37,10 +40,15 @@ function fcom(operand: (c: Cpu, i: Insn) => number, srcReg: (i: Insn) => number,
     checkFpu(c);
     const b = operand(c, i);
     const r = srcReg(i);
-    let rel: Rel | undefined;
-    if (isEmpty(c, 0) || (r >= 0 && isEmpty(c, r))) rel = underflow(c) ? Rel.UN : undefined;
-    else rel = relate(c, st(c, 0), r >= 0 ? st(c, r) : b, unorderedOk);
-    if (rel === undefined) return;
+    let rel: Rel;
+    // A stack underflow reports "unordered" whether or not IE is masked (observed on the real CPU).
+    if (isEmpty(c, 0) || (r >= 0 && isEmpty(c, r))) {
+      underflow(c);
+      rel = Rel.UN;
+    } else {
+      signalDenormal(c, st(c, 0));
+      rel = relate(c, st(c, 0), r >= 0 ? st(c, r) : b, unorderedOk);
+    }
     setCC(c, C0 | C1 | C2 | C3, CC_OF[rel]);
     for (let k = 0; k < pops; k++) pop(c);
   };
@@ -49,13 +57,11 @@ function fcom(operand: (c: Cpu, i: Insn) => number, srcReg: (i: Insn) => number,
 function fcomi(unorderedOk: boolean, popAfter: boolean): Handler {
   return (c, i) => {
     checkFpu(c);
-    let rel: Rel | undefined;
-    if (isEmpty(c, 0) || isEmpty(c, i.rm)) rel = underflow(c) ? Rel.UN : undefined;
-    else {
-      setCC(c, C1, 0);
-      rel = relate(c, st(c, 0), st(c, i.rm), unorderedOk);
-    }
-    if (rel === undefined) return;
+    let rel: Rel;
+    if (isEmpty(c, 0) || isEmpty(c, i.rm)) {
+      underflow(c);
+      rel = Rel.UN;
+    } else rel = relate(c, st(c, 0), st(c, i.rm), unorderedOk);
     c.setFlagsMasked(EFLAGS_OF[rel], ZF | PF | CF | OF | EF_SF | AF);
     if (popAfter) pop(c);
   };

@@ -14,6 +14,8 @@ import {
 } from './fpu.js';
 import { getU16, getU32, putU16, putU32, readBytes, scratchOut, writeBytes } from './operands.js';
 
+const restoreScratch = new Float64Array(8);
+
 /** FNINIT state (SDM FINIT/FNINIT): control 037FH, status 0, all tags empty, pointers 0. */
 export function initFpu(c: Cpu): void {
   c.s[W_CONTROL] = 0x37f;
@@ -77,8 +79,12 @@ function storeEnv(c: Cpu, i: Insn, b: Uint8Array): number {
   return 14;
 }
 
-/** Loads an environment image read into `b` (tags: 11 empty, anything else in use). */
-function loadEnv(c: Cpu, i: Insn, b: Uint8Array): void {
+/**
+ * Loads an environment image read into `b` (tags: 11 empty, anything else in
+ * use). FLDENV recomputes ES and B from the loaded flags and masks; FRSTOR
+ * loads the status word as stored (both observed on the real CPU).
+ */
+function loadEnv(c: Cpu, i: Insn, b: Uint8Array, summary: boolean): void {
   const wide = i.opSize === 32;
   const cw = getU16(b, 0);
   const sw = getU16(b, wide ? 4 : 2);
@@ -115,7 +121,7 @@ function loadEnv(c: Cpu, i: Insn, b: Uint8Array): void {
   c.s[W_IP] = ip;
   c.s[W_DP] = dp;
   c.s[W_OPCODE] = op;
-  updateSummary(c);
+  if (summary) updateSummary(c);
 }
 
 export function registerControl87(def: Define): void {
@@ -169,7 +175,7 @@ export function registerControl87(def: Define): void {
   });
   def('FLDENV m14/28byte', (c, i) => {
     checkFpu(c);
-    loadEnv(c, i, readBytes(c, i, i.opSize === 32 ? 28 : 14));
+    loadEnv(c, i, readBytes(c, i, i.opSize === 32 ? 28 : 14), true);
   });
   // FNSAVE: environment, then ST(0)..ST(7) as 80-bit values; then FNINIT (SDM FSAVE).
   def('FNSAVE m94/108byte', (c, i) => {
@@ -183,9 +189,10 @@ export function registerControl87(def: Define): void {
     checkFpu(c);
     const n = i.opSize === 32 ? 28 : 14;
     const b = readBytes(c, i, n + 80);
-    const regs: number[] = [];
-    for (let k = 0; k < 8; k++) regs.push(f80ToF64(b, n + 10 * k).value);
-    loadEnv(c, i, b);
+    // A typed array keeps NaN payloads (V8 canonicalizes NaNs stored in plain double arrays).
+    const regs = restoreScratch;
+    for (let k = 0; k < 8; k++) regs[k] = f80ToF64(b, n + 10 * k).value;
+    loadEnv(c, i, b, false);
     for (let k = 0; k < 8; k++) setPhysReg(c, top(c) + k, regs[k]);
   });
 }

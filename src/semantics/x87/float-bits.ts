@@ -32,15 +32,15 @@ export function quiet(v: number): number {
 export function signBit(v: number): boolean {
   return (hiWord(v) & 0x80000000) !== 0;
 }
-/** A NaN's fraction as a comparable number (52 bits fit a double exactly). */
+/** A NaN's fraction with the quiet bit set, as a comparable number (52 bits fit a double exactly). */
 function nanFraction(v: number): number {
-  return (hiWord(v) & 0x7ffff) * 2 ** 32 + loWord(v);
+  return ((hiWord(v) & 0xfffff) | 0x80000) * 2 ** 32 + loWord(v);
 }
 
 /**
  * The NaN an operation on two operands returns (SDM Vol. 1, table 4-7): the
- * QNaN version of the NaN operand; of two NaNs the one with the larger
- * significand (ties: the first).
+ * QNaN version of the NaN operand; of two NaNs the one whose quieted
+ * significand is larger (ties: the first).
  */
 export function propagateNaN(a: number, b: number): number {
   if (a !== a && b !== b) return quiet(nanFraction(b) > nanFraction(a) ? b : a);

@@ -98,8 +98,8 @@ function remainder(ieee: boolean): Handler {
         q = (q + 1) & 7;
       }
     }
-    // C0 = Q2, C3 = Q0, C1 = Q1.
-    setCC(c, C0 | C1 | C2 | C3, (q & 4 ? C0 : 0) | (q & 2 ? C1 : 0) | (q & 1 ? C3 : 0));
+    // C0 = Q2, C3 = Q1, C1 = Q0.
+    setCC(c, C0 | C1 | C2 | C3, (q & 4 ? C0 : 0) | (q & 2 ? C3 : 0) | (q & 1 ? C1 : 0));
     return r === 0 ? (x < 0 || Object.is(x, -0) ? -0 : 0) : r;
   }, false);
 }
@@ -178,28 +178,36 @@ export function registerFunctions(def: Define): void {
     });
   def('FSIN', trig(Math.sin));
   def('FCOS', trig(Math.cos));
-  def('FPTAN', unary((c, x) => {
-    if (!Number.isFinite(x)) return invalid(c) ? INDEFINITE : undefined;
-    if (Math.abs(x) >= TRIG_LIMIT) {
+  // FPTAN and FSINCOS replace ST(0) and push a second result; a NaN or an
+  // invalid operand gives the NaN (or the indefinite) in both.
+  const pair = (first: (x: number) => number, second: (x: number) => number): Handler => (c) => {
+    checkFpu(c);
+    if (isEmpty(c, 0)) {
+      if (!underflow(c)) return;
+      setSt(c, 0, INDEFINITE);
+      push(c, INDEFINITE);
+      return;
+    }
+    const x = st(c, 0);
+    setCC(c, C1, 0);
+    let a: number;
+    let b: number;
+    if (x !== x || !Number.isFinite(x)) {
+      if ((x === x || isSignaling(x)) && !invalid(c)) return;
+      a = b = x === x ? INDEFINITE : propagateNaN(x, x);
+    } else if (Math.abs(x) >= TRIG_LIMIT) {
       setCC(c, C2, C2);
-      return undefined;
+      return;
+    } else {
+      a = x === 0 ? first(x) : approx(c, first(x));
+      b = x === 0 ? second(x) : approx(c, second(x));
     }
     setCC(c, C2, 0);
-    setSt(c, 0, x === 0 ? x : approx(c, Math.tan(x)));
-    push(c, 1);
-    return undefined;
-  }));
-  def('FSINCOS', unary((c, x) => {
-    if (!Number.isFinite(x)) return invalid(c) ? INDEFINITE : undefined;
-    if (Math.abs(x) >= TRIG_LIMIT) {
-      setCC(c, C2, C2);
-      return undefined;
-    }
-    setCC(c, C2, 0);
-    setSt(c, 0, x === 0 ? x : approx(c, Math.sin(x)));
-    push(c, x === 0 ? 1 : approx(c, Math.cos(x)));
-    return undefined;
-  }));
+    setSt(c, 0, a);
+    push(c, b);
+  };
+  def('FPTAN', pair(Math.tan, () => 1));
+  def('FSINCOS', pair(Math.sin, Math.cos));
   def('F2XM1', unary((c, x) => (x === 0 || !Number.isFinite(x) ? (x === -Infinity ? -1 : x) : approx(c, Math.expm1(x * Math.LN2)))));
   def('FPATAN', binary((c, y, x) => (y === 0 && x === 0 ? Math.atan2(y, x) : approx(c, Math.atan2(y, x))), true));
   def('FYL2X', binary((c, y, x) => {

@@ -10,13 +10,15 @@ import {
   bcdIndefinite, f64ToBcd, f64ToF32, f64ToF80, hiWord, INDEFINITE, intIndefinite, isSignaling, loWord, quiet, roundInt,
 } from './float-bits.js';
 import { C1, checkFpu, IE, isEmpty, masked, OE, PE, pop, push, raise, rc, setCC, setEmpty, setSt, st, UE, underflow } from './fpu.js';
-import { putU32, readInt, readM32fp, readM64fp, readM80bcd, readM80fp, scratchOut, writeBytes } from './operands.js';
+import { putU32, readInt, signalDenormal, readM32fp, readM64fp, readM80bcd, readM80fp, scratchOut, writeBytes } from './operands.js';
 
 /** Pushes a value read by `load` (memory is read before the stack changes). */
 function loadForm(load: (c: Cpu, i: Insn) => number): Handler {
   return (c, i) => {
     checkFpu(c);
-    push(c, load(c, i));
+    const v = load(c, i);
+    if (isEmpty(c, 7)) signalDenormal(c, v);
+    push(c, v);
   };
 }
 
@@ -135,7 +137,6 @@ function fcmov(flagTest: (f: number) => boolean): Handler {
       if (underflow(c)) setSt(c, 0, INDEFINITE);
       return;
     }
-    setCC(c, C1, 0);
     if (flagTest(c.eflags())) setSt(c, 0, st(c, i.rm));
   };
 }

@@ -29,14 +29,27 @@ function u32(b: Uint8Array, at: number): number {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
 }
 
-/** Loads an m32fp/m64fp value: SNaN signals IE and becomes quiet, a denormal signals DE (SDM FLD). */
+/**
+ * The last m32fp/m64fp operand read was a denormal: the caller signals DE once
+ * the operation proceeds with numbers (a stack fault or a NaN operand takes
+ * precedence, as the processor reports).
+ */
+export let denormalOperand = false;
+
+/** Loads an m32fp/m64fp value: SNaN signals IE and becomes quiet (SDM FLD). */
 function loaded(c: Cpu, v: number, denormal: boolean): number {
+  denormalOperand = denormal;
   if (isSignaling(v)) {
     raise(c, IE);
     return quiet(v);
   }
-  if (denormal) raise(c, DE);
   return v;
+}
+
+/** Raises DE for a denormal memory operand of an operation that went ahead with numbers. */
+export function signalDenormal(c: Cpu, other: number): void {
+  if (denormalOperand && other === other) raise(c, DE);
+  denormalOperand = false;
 }
 
 export function readM32fp(c: Cpu, i: Insn): number {
@@ -53,10 +66,12 @@ export function readM64fp(c: Cpu, i: Insn): number {
 
 /** m80fp loads as the nearest double; no exception (SDM FLD: an extended SNaN is loaded as is). */
 export function readM80fp(c: Cpu, i: Insn): number {
+  denormalOperand = false;
   return f80ToF64(readBytes(c, i, 10), 0).value;
 }
 
 export function readInt(c: Cpu, i: Insn, bits: 16 | 32 | 64): number {
+  denormalOperand = false;
   if (bits === 16) return (c.read16(i.seg, c.ea(i)) << 16) >> 16;
   if (bits === 32) return c.read32(i.seg, c.ea(i)) | 0;
   const b = readBytes(c, i, 8);
@@ -65,6 +80,7 @@ export function readInt(c: Cpu, i: Insn, bits: 16 | 32 | 64): number {
 }
 
 export function readM80bcd(c: Cpu, i: Insn): number {
+  denormalOperand = false;
   return bcdToF64(readBytes(c, i, 10), 0);
 }
 
