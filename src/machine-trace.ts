@@ -2,10 +2,9 @@
 // before the instruction runs. The bytes are read without side effects (no
 // TLB fill, no fault): an unmapped EIP prints as such.
 import { Seg } from './cpu/state.js';
-import { decode } from './decoder/decode.js';
+import { decode, MAX_INSN_LENGTH } from './decoder/decode.js';
 import { formatInsn } from './decoder/format.js';
 import { DecodeStatus, Insn } from './decoder/insn.js';
-import { MAX_INSN_LENGTH } from './decoder/decode.js';
 import { MODE_CODE32 } from './interp/cpu.js';
 import * as L from './cpu/layout.js';
 import type { Machine } from './machine.js';

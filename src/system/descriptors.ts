@@ -12,7 +12,6 @@ export const W_GDTR_LIMIT = L.GDTR_LIMIT >> 2;
 export const W_IDTR_BASE = L.IDTR_BASE >> 2;
 export const W_IDTR_LIMIT = L.IDTR_LIMIT >> 2;
 const W_LDTR = L.LDTR >> 2;
-const W_TR = L.TR >> 2;
 
 /** System descriptor types (S = 0), SDM Vol. 3, table 3-2. */
 export const enum SysType {
@@ -114,8 +113,4 @@ export function markAccessed(c: Cpu, d: Descriptor): void {
   d.hi |= ATTR_ACCESSED << 8;
   d.attrs |= ATTR_ACCESSED;
   sysWrite32(c, (d.address + 4) | 0, d.hi);
-}
-
-export function selectorRecordWord(reg: 'ldtr' | 'tr'): number {
-  return reg === 'ldtr' ? W_LDTR : W_TR;
 }
