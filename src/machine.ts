@@ -30,8 +30,8 @@ import { traceLine } from './machine-trace.js';
 export const DEFAULT_MEM_MB = 128;
 /** Smallest RAM a machine is built with. */
 export const MIN_MEM_MB = 1;
-/** Largest RAM: the wasm memory (state + TLB + RAM) must stay below 4 GiB. */
-export const MAX_MEM_MB = 3072;
+/** Largest RAM: guest RAM byte offsets are handled as 32-bit signed integers, so it stays below 2 GiB. */
+export const MAX_MEM_MB = 2047;
 /** Instructions per engine run at most, so limits and the wall-clock timeout are checked often. */
 const SLICE_INSNS = 1 << 20;
 /**
@@ -108,7 +108,12 @@ export class Machine {
     const factory = ENGINES.get(engineName);
     if (factory === undefined) throw new MachineConfigError(`unknown engine '${engineName}' (engines: ${[...ENGINES.keys()].join(', ')})`);
     this.ramBytes = memMB * 1024 * 1024;
-    this.state = CpuState.allocate(this.ramBytes);
+    try {
+      this.state = CpuState.allocate(this.ramBytes);
+    } catch (e) {
+      if (e instanceof RangeError) throw new MachineConfigError(`cannot allocate ${memMB} MiB of guest RAM: ${e.message}`);
+      throw e;
+    }
     this.clock = new VirtualClock(() => this.state.insnsRetired);
     this.devices = new PcDevices({
       clock: this.clock,
