@@ -48,9 +48,18 @@ export interface TcacheStats {
 }
 
 const TABLE_GROW = 1024;
+/**
+ * V8 keeps every instance that imports a table alive as long as the table
+ * (to update their dispatch tables), so a long run that keeps translating
+ * would grow without bound: after this many modules the cache is flushed and
+ * starts over on a fresh table, which frees the old instances.
+ */
+export const MODULES_PER_TABLE = 2048;
 
 export class TranslationCache {
-  readonly table: WebAssembly.Table;
+  table: WebAssembly.Table;
+  /** Modules instantiated against the current table. */
+  private modulesOnTable = 0;
   private readonly stub: () => void;
   /** frame -> (page offset -> first block at that address). */
   private frames = new Map<number, Map<number, TBlock>>();
@@ -77,14 +86,22 @@ export class TranslationCache {
   ) {
     this.stub = stub;
     this.words = new Int32Array(memory.buffer);
-    this.table = new WebAssembly.Table({ initial: TABLE_GROW, element: 'anyfunc' });
+    this.table = this.freshTable();
+    this.clearJumpCache();
+  }
+
+  /** A new table of stubs; slot 0 stays the stub forever, the others are handed out. */
+  private freshTable(): WebAssembly.Table {
+    const table = new WebAssembly.Table({ initial: TABLE_GROW, element: 'anyfunc' });
+    this.slotTarget = [];
+    this.freeSlots = [];
     for (let k = 0; k < TABLE_GROW; k++) {
-      this.table.set(k, stub);
+      table.set(k, this.stub);
       this.slotTarget.push(null);
     }
-    // Slot 0 stays the stub forever; others are handed out.
     for (let k = TABLE_GROW - 1; k >= 1; k--) this.freeSlots.push(k);
-    this.clearJumpCache();
+    this.modulesOnTable = 0;
+    return table;
   }
 
   get size(): number {
@@ -125,6 +142,10 @@ export class TranslationCache {
 
   /** Makes room for `incoming` blocks according to the policy. */
   makeRoom(incoming: number): void {
+    if (this.modulesOnTable >= MODULES_PER_TABLE) {
+      this.flush();
+      return;
+    }
     if (this.liveBlocks + incoming <= this.capacity) return;
     if (this.policy === 'flush') {
       this.flush();
@@ -159,6 +180,7 @@ export class TranslationCache {
       this.stats.blocks++;
     }
     this.modules.push(module);
+    this.modulesOnTable++;
     this.stats.modules++;
     return module.blocks;
   }
@@ -217,6 +239,8 @@ export class TranslationCache {
     for (const m of this.modules) for (const b of m.blocks) this.kill(b);
     this.modules = [];
     this.frames.clear();
+    // Every block is dead: start a fresh table so V8 can free the old instances.
+    this.table = this.freshTable();
     this.clearJumpCache();
     this.onFlush();
   }
