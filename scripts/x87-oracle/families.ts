@@ -323,7 +323,7 @@ function transcendental(r: Rng, count: number): StoredX87Case[] {
 
 function control(r: Rng, count: number): StoredX87Case[] {
   const out: StoredX87Case[] = [];
-  const kinds = ['fnstenv', 'fnstenv16', 'fldenv', 'fnstcw', 'fldcw', 'fnclex', 'fninit', 'fnstsw', 'fnsave16', 'frstor16', 'fnop', 'wait'] as const;
+  const kinds = ['fnstenv', 'fnstenv16', 'fldenv', 'fldenv16', 'fnstcw', 'fldcw', 'fnclex', 'fninit', 'fnstsw', 'fnsave16', 'frstor16', 'fnop', 'wait'] as const;
   for (let n = 0; n < count; n++) {
     const kind = kinds[n % kinds.length];
     const st: (number | undefined)[] = [];
@@ -346,6 +346,16 @@ function control(r: Rng, count: number): StoredX87Case[] {
         dv.setUint16(8, r.u32(), true);
         c.put(OPERANDS, env);
         c.mem32(0xd9, 4, OPERANDS);
+        break;
+      }
+      case 'fldenv16': {
+        const env = new Uint8Array(14);
+        const dv = new DataView(env.buffer);
+        dv.setUint16(0, (r.u32() & 0x0f3f) | 0x0200, true);
+        dv.setUint16(2, r.u32() & 0x7fff, true);
+        dv.setUint16(4, r.u32(), true);
+        c.put(OPERANDS, env);
+        c.mem32(0xd9, 4, OPERANDS, true);
         break;
       }
       case 'fnstcw':
@@ -393,10 +403,84 @@ function control(r: Rng, count: number): StoredX87Case[] {
   return out;
 }
 
+/**
+ * Short random programs over the exactly modeled forms (no transcendental
+ * functions, no FPREM): TOP wrap-around, tags, stack faults and flags across
+ * instructions. Values stay within 2^±30, but a program can still square its
+ * way out of the f64 range; `keep` (the generator's model run) drops programs
+ * whose run raised OE or UE, the documented f64 region.
+ */
+function sequences(r: Rng, count: number): StoredX87Case[] {
+  const out: StoredX87Case[] = [];
+  const regOps = [0xd8, 0xdc, 0xde];
+  while (out.length < count) {
+    const st: (number | undefined)[] = [];
+    for (let k = 0; k < 8; k++) st.push(r.chance(0.5) ? finiteValue(r) : undefined);
+    const c = new CaseBuilder(`sequences/${out.length}`, { cw: controlWord(r.below(4)), st, top: r.below(8) });
+    c.eflags = 0x202 | (r.u32() & 0x8d5);
+    const n = 3 + r.below(6);
+    let res = 0;
+    for (let k = 0; k < n; k++) {
+      const i = r.below(8);
+      switch (r.below(16)) {
+        case 0:
+          c.put(OPERANDS + 8 * k, f64Bytes(finiteValue(r)));
+          c.mem32(0xdd, 0, OPERANDS + 8 * k);
+          break;
+        case 1:
+          c.bytes(0xd9, r.pick([0xe8, 0xee, 0xe0, 0xe1, 0xfa, 0xfc, 0xf6, 0xf7, 0xe4, 0xe5]));
+          break;
+        case 2:
+        case 3:
+        case 4:
+          c.bytes(r.pick(regOps), 0xc0 | (r.pick(ARITH_DIGITS) << 3) | i);
+          break;
+        case 5:
+          c.bytes(0xd9, 0xc8 | i); // FXCH
+          break;
+        case 6:
+          c.bytes(0xdd, r.pick([0xd0, 0xd8, 0xc0, 0xe0, 0xe8]) | i); // FST/FSTP/FFREE/FUCOM/FUCOMP
+          break;
+        case 7:
+          c.bytes(0xd9, 0xc0 | i); // FLD ST(i)
+          break;
+        case 8:
+          c.bytes(r.pick([0xdb, 0xdf]), r.pick([0xe8, 0xf0]) | i); // FUCOMI/FCOMI(P)
+          break;
+        case 9:
+          c.bytes(r.pick([0xda, 0xdb]), 0xc0 | (r.below(4) << 3) | i); // FCMOVcc
+          break;
+        case 10:
+          c.bytes(0xd8, 0xd0 | (r.below(2) << 3) | i); // FCOM/FCOMP
+          break;
+        case 11:
+          c.bytes(0xdf, 0xe0); // FNSTSW AX
+          break;
+        case 12:
+          if (res < 8) c.mem32(r.pick([0xdb, 0xdf]), r.pick([2, 3]), RESULTS + 8 * res++); // FIST(P) m32/m16
+          break;
+        case 13:
+          if (res < 8) c.mem32(r.pick([0xdd, 0xd9]), r.pick([2, 3]), RESULTS + 8 * res++); // FST(P) m64/m32
+          break;
+        case 14:
+          c.bytes(0xd9, 0xfd); // FSCALE
+          break;
+        default:
+          c.bytes(r.pick([0xde, 0xda]), r.pick([0xd9, 0xe9])); // FCOMPP, FUCOMPP
+      }
+    }
+    c.put(RESULTS, new Uint8Array(64));
+    out.push(c.finish());
+  }
+  return out;
+}
+
 export interface Family {
   name: string;
   note?: string;
   build: (r: Rng) => StoredX87Case[];
+  /** A filter on the model's own run (see sequences). */
+  keep?: 'no-oe-ue';
 }
 
 export const FAMILIES: readonly Family[] = [
@@ -406,5 +490,6 @@ export const FAMILIES: readonly Family[] = [
   { name: 'compare', build: (r) => compare(r, 800) },
   { name: 'functions', build: (r) => functions(r, 600) },
   { name: 'transcendental', note: 'f64 approximations: registers and PE/C1 masked, stored m64fp results compared within a relative tolerance', build: (r) => transcendental(r, 240) },
+  { name: 'sequences', note: 'random programs; those whose model run raised OE or UE (outside the f64 range) are not kept', build: (r) => sequences(r, 1200), keep: 'no-oe-ue' },
   { name: 'control', note: 'FIP/FDP/FOP and selectors of stored environments masked (not recorded by the model)', build: (r) => control(r, 360) },
 ];

@@ -89,6 +89,10 @@ describe('single precision and integers', () => {
     const s = fromWords(0xfff40000, 5);
     expect(bits(propagateNaN(q, s))).toBe('fffc000000000005');
     expect(bits(propagateNaN(q, 1))).toBe('7ff8000000001234');
+    // Equal significands: the positive NaN, whatever the order.
+    const neg = fromWords(0xfff80000, 0x1234);
+    expect(bits(propagateNaN(neg, q))).toBe('7ff8000000001234');
+    expect(bits(propagateNaN(q, neg))).toBe('7ff8000000001234');
   });
 });
 

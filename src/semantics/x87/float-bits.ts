@@ -40,10 +40,15 @@ function nanFraction(v: number): number {
 /**
  * The NaN an operation on two operands returns (SDM Vol. 1, table 4-7): the
  * QNaN version of the NaN operand; of two NaNs the one whose quieted
- * significand is larger (ties: the first).
+ * significand is larger, and of equal ones the positive one (observed on the
+ * real CPU, whatever the operand order).
  */
 export function propagateNaN(a: number, b: number): number {
-  if (a !== a && b !== b) return quiet(nanFraction(b) > nanFraction(a) ? b : a);
+  if (a !== a && b !== b) {
+    const fa = nanFraction(a);
+    const fb = nanFraction(b);
+    return quiet(fb > fa || (fb === fa && signBit(a)) ? b : a);
+  }
   return quiet(a !== a ? a : b);
 }
 

@@ -203,8 +203,10 @@ export function registerLoadStore(def: Define): void {
     setSt(c, 0, b);
     setSt(c, i.rm, a);
   });
+  // FFREE clears C1 (observed on the real CPU; the SDM calls C0-C3 undefined).
   def('FFREE ST(i)', (c, i) => {
     checkFpu(c);
+    setCC(c, C1, 0);
     setEmpty(c, i.rm);
   });
 
