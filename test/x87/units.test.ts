@@ -260,3 +260,49 @@ describe('device-not-available (#NM, SDM Vol. 3, table 2-2)', () => {
     expect(run(ctx, [...FNINIT, ...FLD1, 0x9b])).toBe(-1);
   });
 });
+
+describe('environment images', () => {
+  // Real-address-mode layouts (SDM Vol. 1, figures 8-10 and 8-12): the
+  // instruction and operand pointers are split around the opcode.
+  it('FLDENV then FNSTENV round-trips the 32- and 16-bit real-mode images', () => {
+    const ctx = machine();
+    ctx.state.u32[W(L.MODE)] = 2 | 4; // 32-bit code and stack, not protected: real-mode image layout
+    ctx.interp.cpu.syncMode();
+    const env32 = new Uint8Array(28);
+    const dv = new DataView(env32.buffer);
+    dv.setUint32(0, 0xffff0b7f, true); // control
+    dv.setUint32(4, 0xffff4123, true); // status: C3, C0, TOP 0, PE UE... flags
+    dv.setUint32(8, 0xffff3fff, true); // tags: physical 7 in use
+    dv.setUint32(12, 0xffff5678, true); // FIP[15:0]
+    dv.setUint32(16, (0x1234 << 12) | 0x5d9, true); // FIP[31:16], opcode
+    dv.setUint32(20, 0xffff9abc, true); // FDP[15:0]
+    dv.setUint32(24, 0xdef0 << 12, true); // FDP[31:16]
+    ctx.writeBytes(DATA, env32);
+    expect(run(ctx, [0xd9, 0x25, ...abs(DATA), 0xd9, 0x35, ...abs(DATA + 0x40)])).toBe(-1);
+    expect(ctx.state.u32[W(L.FPU_IP)].toString(16)).toBe('12345678');
+    expect(ctx.state.u32[W(L.FPU_DP)].toString(16)).toBe('def09abc');
+    expect(ctx.state.u32[W(L.FPU_OPCODE)].toString(16)).toBe('5d9');
+    const back = ctx.readBytes(DATA + 0x40, 28);
+    // FNSTENV masks all exceptions after storing; the image itself is the loaded one
+    // except the tag classes, recomputed from physical register 7's contents (0.0: zero, 01).
+    const want = env32.slice();
+    new DataView(want.buffer).setUint32(8, 0xffff7fff, true);
+    expect([...back]).toEqual([...want]);
+    expect(ctx.state.u32[W(L.FPU_CONTROL)] & 0x3f).toBe(0x3f);
+
+    const env16 = new Uint8Array(14);
+    const d16 = new DataView(env16.buffer);
+    d16.setUint16(0, 0x037f, true);
+    d16.setUint16(2, 0x3800, true); // TOP 7
+    d16.setUint16(4, 0xffff, true);
+    d16.setUint16(6, 0x5678, true);
+    d16.setUint16(8, (0x9 << 12) | 0x123, true); // FIP[19:16], opcode
+    d16.setUint16(10, 0x9abc, true);
+    d16.setUint16(12, 0xd << 12, true);
+    ctx.writeBytes(DATA, env16);
+    expect(run(ctx, [0x66, 0xd9, 0x25, ...abs(DATA), 0x66, 0xd9, 0x35, ...abs(DATA + 0x40)])).toBe(-1);
+    expect(ctx.state.u32[W(L.FPU_TOP)]).toBe(7);
+    expect(ctx.state.u32[W(L.FPU_IP)].toString(16)).toBe('95678');
+    expect([...ctx.readBytes(DATA + 0x40, 14)]).toEqual([...env16]);
+  });
+});
