@@ -121,7 +121,7 @@ function loadStore(r: Rng, count: number): StoredX87Case[] {
         c.mem32(0xdb, 5, OPERANDS);
         break;
       case 'fst32':
-        if (r.chance(0.3)) st[0] = r.pick([1e39, -1e39, 3.4028235677973366e38, 1e-40, -1e-45, 1e-50, 0.1]);
+        if (r.chance(0.4)) st[0] = r.pick([1e39, -1e39, 3.4028235677973366e38, -3.4028235e38, 3.40282366e38, 2 ** 128, 1e-40, -1e-45, 1e-50, 0.1]);
         c.mem32(0xd9, pop ? 3 : 2, RESULTS);
         break;
       case 'fst64':

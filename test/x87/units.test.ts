@@ -68,6 +68,9 @@ describe('single precision and integers', () => {
     expect(f64ToF32(-0.1, Rc.DOWN)).toMatchObject({ bits: 0xbdcccccd, up: true });
     expect(f64ToF32(1e39, Rc.ZERO)).toMatchObject({ bits: 0x7f7fffff, overflow: true });
     expect(f64ToF32(1e39, Rc.NEAREST)).toMatchObject({ bits: 0x7f800000, overflow: true });
+    // Just above the largest single but below 2^128: truncation is no overflow, rounding up is.
+    expect(f64ToF32(3.4028235e38 + 1e30, Rc.ZERO)).toMatchObject({ bits: 0x7f7fffff, overflow: false, inexact: true });
+    expect(f64ToF32(3.4028235e38 + 1e30, Rc.UP)).toMatchObject({ bits: 0x7f800000, overflow: true });
     expect(f64ToF32(1e-46, Rc.UP)).toMatchObject({ bits: 1, underflow: true });
     expect(f32ToF64(0x00000001)).toBe(2 ** -149);
     expect(bits(f32ToF64(0x7f800001))).toBe('7ff0000020000000');

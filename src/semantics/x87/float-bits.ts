@@ -150,7 +150,8 @@ export function f64ToF32(v: number, rc: number): Rounded {
   else if (rc === Rc.DOWN) wantAway = neg;
   if (wantAway !== awayFromZero) bits = f32Next(bits, wantAway);
   const mag = bits & 0x7fffffff;
-  const overflow = mag >= 0x7f800000 || (mag === 0x7f7fffff && Math.abs(v) > 3.4028234663852886e38);
+  // Overflow: the result rounded with an unbounded exponent reaches 2^128 (IEEE 754, 7.4).
+  const overflow = mag >= 0x7f800000 || Math.abs(v) >= 2 ** 128;
   const underflow = mag < 0x00800000;
   return { bits: bits >>> 0, inexact: true, up: wantAway, overflow, underflow };
 }

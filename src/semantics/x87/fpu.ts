@@ -7,7 +7,7 @@
 import * as L from '../../cpu/layout.js';
 import { fault, Vector } from '../../cpu/exceptions.js';
 import type { Cpu } from '../../interp/cpu.js';
-import { hiWord, INDEFINITE, loWord } from './float-bits.js';
+import { INDEFINITE } from './float-bits.js';
 
 export const W_CONTROL = L.FPU_CONTROL >> 2;
 export const W_STATUS = L.FPU_STATUS >> 2;
@@ -78,9 +78,6 @@ export function setEmpty(c: Cpu, i: number): void {
   c.s[W_TAG] |= 3 << (2 * phys(c, i));
 }
 
-export function control(c: Cpu): number {
-  return c.s[W_CONTROL];
-}
 /** Rounding control (control word bits 11:10). */
 export function rc(c: Cpu): number {
   return (c.s[W_CONTROL] >> 10) & 3;
@@ -162,9 +159,4 @@ export function fullTagWord(c: Cpu): number {
     w |= tag << (2 * p);
   }
   return w;
-}
-
-/** Raw bits, for tests and FXAM: high and low words of a register's double. */
-export function rawWords(v: number): [number, number] {
-  return [hiWord(v), loWord(v)];
 }
