@@ -13,7 +13,7 @@ import { formatStatsTable, statsToJson } from '../stats/report.js';
 import { EVICTION_POLICIES, type EvictionPolicy } from '../tcache/tcache.js';
 
 const USAGE =
-  'x86dbt run <image> [--engine NAME] [--mem MB] [--cmdline S] [--load-address A] [--max-insns N] [--timeout S] [--stats] [--stats-json FILE] [--trace] [--no-chain] [--tc-size N] [--tc-policy flush|fifo] [--hot N]';
+  'x86dbt run <image> [--engine NAME] [--mem MB] [--cmdline S] [--load-address A] [--max-insns N] [--timeout S] [--stats] [--stats-json FILE] [--trace] [--stdin] [--no-chain] [--tc-size N] [--tc-policy flush|fifo] [--hot N]';
 const FLAGS: FlagSpecs = {
   engine: { kind: 'string', help: `execution engine (${[...ENGINES.keys()].join(', ')})`, default: DEFAULT_ENGINE },
   mem: { kind: 'integer', help: 'guest RAM in MiB', default: String(DEFAULT_MEM_MB) },
@@ -24,6 +24,7 @@ const FLAGS: FlagSpecs = {
   stats: { kind: 'boolean', help: 'print run statistics to stderr' },
   'stats-json': { kind: 'string', help: 'write run statistics as JSON to this file' },
   trace: { kind: 'boolean', help: 'print every instruction to stderr before it runs (slow)' },
+  stdin: { kind: 'boolean', help: "read standard input to its end first and feed it to COM1's receiver" },
   'no-chain': { kind: 'boolean', help: 'dbt: never chain blocks (every block returns to the dispatcher)' },
   'tc-size': { kind: 'integer', help: 'dbt: translation cache capacity in blocks' },
   'tc-policy': { kind: 'string', help: 'dbt: eviction policy when the cache is full (flush, fifo)' },
@@ -68,6 +69,15 @@ function readImage(path: string): Uint8Array {
   }
   if (!isFile) throw new UserError(`run: '${path}' is not a regular file`);
   return new Uint8Array(readFileSync(path));
+}
+
+/** All of standard input (the guest's serial input with --stdin). */
+function readStdin(): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(0));
+  } catch (e) {
+    throw new UserError(`run: cannot read standard input: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }
 
 /** Serial bytes go out a line at a time (synchronously, so output and stderr lines keep their order). */
@@ -125,6 +135,7 @@ export const runCommand: Command = {
       throw e;
     }
     machine.load(image, { cmdline: (flags.cmdline as string | undefined) ?? '', imageName: basename(path), loadAddress });
+    if (flags.stdin) machine.devices.com1.receive(readStdin());
     const trace = flags.trace ? (line: string) => process.stderr.write(line + '\n') : undefined;
     let result: RunResult;
     try {
