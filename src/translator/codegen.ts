@@ -86,8 +86,10 @@ export class BlockCompiler {
     w: WasmBuilder,
     block: GuestBlock,
     private readonly hooks: CompileHooks,
-    /** Table slot per block exit (parallel to block.exits), -1 when the exit is never chained. */
+    /** Table slot per block exit (parallel to block.exits), -1 when the exit is never chained through the table. */
     private readonly exitSlots: readonly number[],
+    /** Function name per exit whose target is compiled in the same module (a direct tail call), else null. */
+    private readonly exitDirect: readonly (string | null)[] = [],
   ) {
     this.w = w;
     this.block = block;
@@ -510,11 +512,41 @@ export class BlockCompiler {
     return this.w.c(this.exitSlots[exitIndex] ?? -1);
   }
 
+  /**
+   * Leaves through the block's direct exits (exit 1 when local `c` is 0):
+   * while the budget lasts, a direct tail call to a block of this module or
+   * a tail call through the exit's table slot; otherwise EIP and the slot to
+   * link go to the dispatcher. A direct tail call skips storing EIP: no
+   * block reads it before storing it.
+   */
+  private chainExits(retired: number, c: number | null): void {
+    const w = this.w;
+    const ex = this.block.exits;
+    const out = this.writeBackStatements();
+    out.push(this.countBlock());
+    const b = this.temp();
+    out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(retired)))));
+    const slot = (k: number): number => (this.exitDirect[k] ? -1 : (this.exitSlots[k] ?? -1));
+    const chainTo = (k: number): Expr[] => {
+      const name = this.exitDirect[k];
+      if (name) return [w.chainDirect(name)];
+      const s = slot(k);
+      // EIP and the slot are stored before the tail call: an unlinked slot
+      // holds the stub, which returns to the dispatcher (which links the slot).
+      return s >= 0 ? [w.store32(w.c(L.EIP), w.c(ex[k].target)), w.store32(w.c(EXIT_SLOT), w.c(s)), w.chain(w.c(s))] : [];
+    };
+    out.push(w.if(w.gtS(w.get(b), w.c(0)), c === null ? chainTo(0) : [w.if(w.get(c), chainTo(0), chainTo(1))]));
+    const pick = (a: number, z: number): Expr => (c === null ? w.c(a) : w.select(w.get(c), w.c(a), w.c(z)));
+    out.push(w.store32(w.c(L.EIP), pick(ex[0].target, ex.length > 1 ? ex[1].target : 0)));
+    out.push(w.store32(w.c(EXIT_SLOT), pick(slot(0), ex.length > 1 ? slot(1) : -1)), w.ret());
+    for (const e of out) this.push(e);
+  }
+
   /** Ends the block at its natural end: the fall-through exit (the block's single direct exit). */
   private emitFallThroughOrExit(retired: number): void {
     const ex = this.block.exits;
     if (ex.length === 1 && ex[0].kind === ExitKind.DIRECT) {
-      for (const e of this.exitStatements(retired, this.w.c(ex[0].target), this.slotExpr(0))) this.push(e);
+      this.chainExits(retired, null);
     } else {
       for (const e of this.exitStatements(retired, this.w.c(this.nextEip), null)) this.push(e);
     }
@@ -526,14 +558,12 @@ export class BlockCompiler {
     const w = this.w;
     const n = this.pos + 1;
     const ex = this.block.exits;
-    if (cond === null) {
-      for (const e of this.exitStatements(n, w.c(ex[0].target), this.slotExpr(0))) this.push(e);
+    if (cond === null || ex.length < 2) {
+      this.chainExits(n, null);
     } else {
       const c = this.temp();
       this.push(w.set(c, cond));
-      const eip = w.select(w.get(c), w.c(ex[0].target), w.c(ex[1].target));
-      const slot = w.select(w.get(c), this.slotExpr(0), this.slotExpr(1));
-      for (const e of this.exitStatements(n, eip, slot)) this.push(e);
+      this.chainExits(n, c);
     }
     this.terminated = true;
   }

@@ -73,11 +73,17 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
     inline: (formId: number) => (o.inline ? INLINE_EMITTERS[formId] : undefined),
     viaVmm: (formId: number) => VIA_VMM[formId] !== 0,
   };
+  // Blocks of this module by (EIP, physical address): their exits become direct tail calls.
+  const inModule = new Map<number, string>();
+  guests.forEach((g, n) => inModule.set(g.eip * 4096 + (g.phys & 0xfff), `b${n}`));
   try {
     for (const [n, guest] of guests.entries()) {
-      const exitSlots = guest.exits.map((e) => (o.chain && e.kind === ExitKind.DIRECT && e.samePage ? o.allocSlot() : -1));
+      const exitDirect = guest.exits.map((e) =>
+        o.chain && e.kind === ExitKind.DIRECT && e.samePage ? (inModule.get(e.target * 4096 + ((guest.phys + e.target - guest.eip) & 0xfff)) ?? null) : null,
+      );
+      const exitSlots = guest.exits.map((e, k) => (o.chain && e.kind === ExitKind.DIRECT && e.samePage && exitDirect[k] === null ? o.allocSlot() : -1));
       const entrySlot = o.allocSlot();
-      const g = new BlockCompiler(w, guest, hooks, exitSlots);
+      const g = new BlockCompiler(w, guest, hooks, exitSlots, exitDirect);
       const { body, locals } = g.compile();
       w.addBlockFunction(`b${n}`, locals, body);
       inlinedInsns += g.inlined;

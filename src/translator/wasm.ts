@@ -242,6 +242,10 @@ export class WasmBuilder {
   chain(slot: Expr): Expr {
     return this.m.return_call_indirect(TABLE, slot, [], NONE, NONE);
   }
+  /** Direct tail call to a block function of the same module. */
+  chainDirect(name: string): Expr {
+    return this.m.return_call(name, [], NONE);
+  }
   ret(): Expr {
     return this.m.return();
   }
