@@ -225,7 +225,7 @@ export class DbtDispatcher {
         if (b !== null) {
           if (prevExit > 0) {
             if (chain) tc.link(prevExit, b);
-          } else if (prevExit === EXIT_INDIRECT && lin === eip) {
+          } else if (prevExit === EXIT_INDIRECT && chain && lin === eip) {
             tc.fillJumpCache(eip, e, mem.readBit, mode, b);
           }
           const left = target - f64[W_RETIRED];

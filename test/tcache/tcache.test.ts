@@ -1,0 +1,86 @@
+// The translation cache through the dbt engine: capacity and both eviction
+// policies, chaining and linking, the jump cache, invalidation of a page the
+// guest writes — each checked against the interpreter and by its counters.
+import { describe, expect, it } from 'vitest';
+import { asm } from '../interp/asm.js';
+import { CODE, DiffPair } from '../translator/harness.js';
+import type { DbtOptions } from '../../src/engines/dbt-dispatcher.js';
+
+/** 12 small blocks called in turn, 50 times: more blocks than a tiny cache holds. */
+const MANY_BLOCKS = `
+  mov esi, 50
+outer:
+${Array.from({ length: 12 }, (_, k) => `  call f${k}`).join('\n')}
+  dec esi
+  jnz outer
+  int3
+${Array.from({ length: 12 }, (_, k) => `f${k}:\n  add eax, ${k + 1}\n  xor ebx, eax\n  ret`).join('\n')}
+`;
+
+/** A loop that rewrites the immediate of an instruction inside itself. */
+const SELF_MODIFYING = `
+  mov ecx, 20
+top:
+  mov [patch + 1], ecx
+patch:
+  mov eax, 0
+  add edx, eax
+  dec ecx
+  jnz top
+  int3
+`;
+
+function run(source: string, options: Partial<DbtOptions>): { diff: string | null; pair: DiffPair } {
+  const pair = new DiffPair(options);
+  pair.load(asm(source, 32, CODE));
+  return { diff: pair.compareBySlices(1000, 1_000_000), pair };
+}
+
+describe('translation cache', () => {
+  it('chains blocks and fills the jump cache for returns', () => {
+    const { diff, pair } = run(MANY_BLOCKS, { hot: 0 });
+    expect(diff).toBeNull();
+    const s = pair.dbt.tcache.stats;
+    expect(s.links).toBeGreaterThan(0);
+    expect(s.jumpCacheFills).toBeGreaterThan(0);
+    expect(pair.dbt.blocksRun).toBeGreaterThan(pair.dbt.wasmEntries * 5);
+  });
+
+  it('evicts whole modules first-in first-out when full', () => {
+    const { diff, pair } = run(MANY_BLOCKS, { hot: 0, tcSize: 8, policy: 'fifo', batch: 2 });
+    expect(diff).toBeNull();
+    expect(pair.dbt.tcache.stats.evictions).toBeGreaterThan(0);
+    expect(pair.dbt.tcache.size).toBeLessThanOrEqual(8);
+  });
+
+  it('flushes everything when full under the flush policy', () => {
+    const { diff, pair } = run(MANY_BLOCKS, { hot: 0, tcSize: 8, policy: 'flush', batch: 2 });
+    expect(diff).toBeNull();
+    // One flush comes from loading the program.
+    expect(pair.dbt.tcache.stats.flushes).toBeGreaterThan(1);
+    expect(pair.dbt.tcache.size).toBeLessThanOrEqual(8);
+  });
+
+  it('runs every block through the dispatcher without chaining', () => {
+    const { diff, pair } = run(MANY_BLOCKS, { hot: 0, chain: false });
+    expect(diff).toBeNull();
+    expect(pair.dbt.tcache.stats.links).toBe(0);
+    expect(pair.dbt.blocksRun).toBe(pair.dbt.wasmEntries);
+  });
+
+  it('interprets blocks until they are hot', () => {
+    const { diff, pair } = run(MANY_BLOCKS, { hot: 10 });
+    expect(diff).toBeNull();
+    expect(pair.dbt.interpretedInsns).toBeGreaterThan(0);
+    expect(pair.dbt.translatedBlocks).toBeGreaterThan(0);
+  });
+
+  it('invalidates the blocks of a page the guest writes, then retranslates', () => {
+    const { diff, pair } = run(SELF_MODIFYING, { hot: 0 });
+    expect(diff).toBeNull();
+    const s = pair.dbt.tcache.stats;
+    expect(s.invalidations).toBeGreaterThanOrEqual(19);
+    expect(s.invalidatedBlocks).toBeGreaterThan(0);
+    expect(pair.dut.regs()[2]).toBe(((20 * 21) / 2) >>> 0);
+  });
+});
