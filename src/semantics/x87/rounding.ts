@@ -47,9 +47,16 @@ export function add(a: number, b: number, rc: number): Outcome {
   return finish(s, err, rc);
 }
 
+/** Operands this close to 1 in magnitude need no scaling: splits cannot overflow, error terms cannot underflow. */
+function moderate(x: number): boolean {
+  const m = Math.abs(x);
+  return m > 2 ** -400 && m < 2 ** 400;
+}
+
 export function mul(a: number, b: number, rc: number): Outcome {
   const p = a * b;
   if (!Number.isFinite(p) || a === 0 || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return exact(p);
+  if (moderate(a) && moderate(b)) return finish(p, productError(a, b, p), rc);
   const ka = expOf(a);
   const kb = expOf(b);
   const as = a * 2 ** -ka;
@@ -64,6 +71,10 @@ export function mul(a: number, b: number, rc: number): Outcome {
 export function div(a: number, b: number, rc: number): Outcome {
   const q = a / b;
   if (!Number.isFinite(q) || q === 0 || !Number.isFinite(a) || b === 0 || !Number.isFinite(b)) return exact(q);
+  if (moderate(a) && moderate(b)) {
+    const p = q * b;
+    return finish(q, Math.sign((a - p) - productError(q, b, p)) * Math.sign(b), rc);
+  }
   const ka = expOf(a);
   const kb = expOf(b);
   const as = a * 2 ** -ka;
@@ -78,6 +89,10 @@ export function div(a: number, b: number, rc: number): Outcome {
 export function sqrt(a: number, rc: number): Outcome {
   const r = Math.sqrt(a);
   if (!Number.isFinite(r) || r === 0) return exact(r);
+  if (moderate(a)) {
+    const p = r * r;
+    return finish(r, Math.sign((a - p) - productError(r, r, p)), rc);
+  }
   const k = expOf(a) & ~1;
   const as = a * 2 ** -k;
   const rs = r * 2 ** -(k / 2);
