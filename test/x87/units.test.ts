@@ -169,6 +169,32 @@ describe('directed rounding (rounding.ts)', () => {
       expect(su === sd || su === nextUp(sd)).toBe(true);
     }
   });
+  it('mul, div and sqrt stay correct for operands far from 1 (the scaled path)', () => {
+    const wide = (): number => (r.chance(0.5) ? -1 : 1) * (1 + r.u32() / 2 ** 32 + r.u32() / 2 ** 64) * 2 ** (r.below(1800) - 900);
+    let checked = 0;
+    while (checked < 1500) {
+      const a = wide();
+      const b = wide();
+      const p = a * b;
+      const q = Math.abs(a) / b;
+      if (!(Math.abs(p) > 2 ** -1000 && Math.abs(p) < 2 ** 1000 && Math.abs(q) > 2 ** -1000 && Math.abs(q) < 2 ** 1000)) continue;
+      checked++;
+      const exact = mulExact(a, b);
+      const down = R.mul(a, b, Rc.DOWN).value;
+      const up = R.mul(a, b, Rc.UP).value;
+      expect(cmp(rational(down), exact)).toBeLessThanOrEqual(0);
+      expect(cmp(rational(up), exact)).toBeGreaterThanOrEqual(0);
+      expect(up === down || up === nextUp(down)).toBe(true);
+      const dd = R.div(Math.abs(a), b, Rc.DOWN).value;
+      const du = R.div(Math.abs(a), b, Rc.UP).value;
+      expect(cmp(mulExact(dd, b), rational(Math.abs(a))) * Math.sign(b)).toBeLessThanOrEqual(0);
+      expect(cmp(mulExact(du, b), rational(Math.abs(a))) * Math.sign(b)).toBeGreaterThanOrEqual(0);
+      const sd = R.sqrt(Math.abs(a), Rc.DOWN).value;
+      const su = R.sqrt(Math.abs(a), Rc.UP).value;
+      expect(cmp(mulExact(sd, sd), rational(Math.abs(a)))).toBeLessThanOrEqual(0);
+      expect(cmp(mulExact(su, su), rational(Math.abs(a)))).toBeGreaterThanOrEqual(0);
+    }
+  });
   it('signs exact zero sums by the mode', () => {
     expect(Object.is(R.add(1, -1, Rc.NEAREST).value, 0)).toBe(true);
     expect(Object.is(R.add(1, -1, Rc.DOWN).value, -0)).toBe(true);
