@@ -5,7 +5,7 @@
 // spent translating, cache hit rate and chained share, and writes it to
 // bench/DBT-RESULTS.md.
 //
-//   npm run bench:dbt -- [--rounds 3] [--window 4] [--guests fib,sieve] [--no-write]
+//   npm run bench:dbt -- [--rounds 3] [--window 4] [--guests fib,sieve] [--variants default,no-chain] [--no-write]
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +15,7 @@ import type { RunMeasurement, RunSpec } from './run-one.js';
 
 const COMPUTE_GUESTS = ['sieve', 'crc32', 'matmul', 'qsort', 'memops', 'fib', 'bytecode', 'int64'];
 
-const VARIANTS: { name: string; tuning: Record<string, string | number | boolean> }[] = [
+const ALL_VARIANTS: { name: string; tuning: Record<string, string | number | boolean> }[] = [
   { name: 'default', tuning: {} },
   { name: 'no-chain', tuning: { chain: false } },
   { name: 'hot 0', tuning: { hot: 0 } },
@@ -31,6 +31,8 @@ function flag(name: string): string | undefined {
 const rounds = Number(flag('rounds') ?? 3);
 const window = Number(flag('window') ?? 4);
 const guests = (flag('guests') ?? COMPUTE_GUESTS.join(',')).split(',');
+const wanted = flag('variants')?.split(',');
+const VARIANTS = wanted === undefined ? ALL_VARIANTS : ALL_VARIANTS.filter((v) => wanted.includes(v.name));
 
 function benchCmdline(guest: string): string {
   const json = JSON.parse(readFileSync(`guests/${guest}/guest.json`, 'utf8')) as { runs: { name: string; cmdline: string }[] };

@@ -202,12 +202,6 @@ export class WasmBuilder {
   storeN(bytes: number, addr: Expr, v: Expr, offset = 0): Expr {
     return bytes === 4 ? this.store32(addr, v, offset) : bytes === 2 ? this.store16(addr, v, offset) : this.store8(addr, v, offset);
   }
-  /** `*(f64*)at += n`: the retired-instruction counter is an f64 (cpu/layout.ts). */
-  addF64At(at: number, n: number): Expr {
-    const m = this.m;
-    return m.f64.store(0, 8, m.i32.const(at), m.f64.add(m.f64.load(0, 8, m.i32.const(at)), m.f64.const(n)));
-  }
-
   // ---- locals and control ----
   get(local: number): Expr {
     return this.m.local.get(local, I32);
