@@ -27,8 +27,9 @@ export const ATTRS_DATA32 = ATTR_P | ATTR_S | ATTR_RW | ATTR_ACCESSED | ATTR_DB 
 /** Attributes of a present, accessed, readable 32-bit code segment. */
 export const ATTRS_CODE32 = ATTR_P | ATTR_S | ATTR_CODE | ATTR_RW | ATTR_ACCESSED | ATTR_DB | ATTR_G;
 
-const FAST_READ = 1;
-const FAST_WRITE = 2;
+/** Segmentation.fast bits: reads / writes need no limit or type check (offset = linear address). */
+export const FAST_READ = 1;
+export const FAST_WRITE = 2;
 const SS_INDEX = 2;
 
 export class Segmentation {

@@ -3,7 +3,8 @@
 // DF picks the direction. Each iteration commits its pointers and count, so a
 // fault mid-REP leaves them consistent with EIP still at the instruction. A
 // long REP runs in chunks: after CHUNK iterations EIP is put back on the
-// instruction and the block ends, so the dispatcher regains control.
+// instruction and the block ends, so the dispatcher regains control. Runs
+// inside one page go through the bulk path (string-bulk.ts).
 import { P_REP, P_REPNE } from '../decoder/insn.js';
 import type { Insn } from '../decoder/insn.js';
 import { ZF } from '../arch/flags.js';
@@ -11,22 +12,13 @@ import { getFlag } from '../cpu/lazy-flags.js';
 import { type Cpu, ES, W_EIP } from '../interp/cpu.js';
 import { alu, AluOp } from './alu.js';
 import type { Define, Handler } from './handler.js';
+import { bulkRepeat, StringKind as Kind } from './string-bulk.js';
 
 const ECX = 1;
 const ESI = 6;
 const EDI = 7;
 /** Iterations of one REP before control returns to the dispatcher. */
 export const REP_CHUNK = 1 << 16;
-
-const enum Kind {
-  MOVS,
-  CMPS,
-  SCAS,
-  LODS,
-  STOS,
-  INS,
-  OUTS,
-}
 
 function bump(c: Cpu, reg: number, delta: number, a32: boolean): void {
   if (a32) c.r[reg] = (c.r[reg] + delta) | 0;
@@ -105,10 +97,16 @@ function stringHandler(kind: Kind, size: number): Handler {
         c.blockExit = true;
         return;
       }
-      once(c, i, kind, size, a32);
-      bump(c, ECX, -1, a32);
-      n++;
-      c.repWork++;
+      const bulk = a32 ? bulkRepeat(c, i, kind, size, Math.min(count >>> 0, REP_CHUNK - n), repne) : 0;
+      if (bulk > 0) {
+        n += bulk;
+        c.repWork += bulk;
+      } else {
+        once(c, i, kind, size, a32);
+        bump(c, ECX, -1, a32);
+        n++;
+        c.repWork++;
+      }
       if (conditional) {
         const zf = getFlag(c.s, ZF) !== 0;
         if (repne ? zf : !zf) return;
