@@ -8,4 +8,5 @@ export const ENGINES: ReadonlyMap<string, EngineFactory> = new Map<string, Engin
   ['dbt', (ctx) => new DbtEngine(ctx)],
 ]);
 
-export const DEFAULT_ENGINE = 'interp';
+// dbt passes every guest, fixture and differential test identically to interp (test/translator).
+export const DEFAULT_ENGINE = 'dbt';

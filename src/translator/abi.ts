@@ -5,8 +5,8 @@
 // `() -> ()` wasm function; all guest state is in the shared memory.
 import { SCRATCH_BASE, SCRATCH_SIZE } from '../cpu/layout.js';
 
-/** The translator's sub-area of the VMM scratch space. */
-const DBT_BASE = SCRATCH_BASE + 0x8000;
+/** The translator's sub-area of the VMM scratch space (it runs to the scratch area's end). */
+export const DBT_BASE = SCRATCH_BASE + 0x8000;
 
 /**
  * How the last translated block returned to the dispatcher: the table slot of

@@ -8,6 +8,7 @@ import { registerInlineAlu } from './inline-alu.js';
 import { jccEmitter, registerInlineControl } from './inline-control.js';
 import { conditionMoveEmitter, registerInlineMove } from './inline-move.js';
 import { registerInlineShift } from './inline-shift.js';
+import { registerInlineString } from './inline-string.js';
 
 function buildByText(): Map<string, InlineEmitter> {
   const map = new Map<string, InlineEmitter>();
@@ -19,6 +20,7 @@ function buildByText(): Map<string, InlineEmitter> {
   registerInlineMove(def);
   registerInlineControl(def);
   registerInlineShift(def);
+  registerInlineString(def);
   return map;
 }
 

@@ -11,9 +11,7 @@ export const MK_CODE32 = 1;
 export const MK_STACK32 = 2;
 export const MK_USER = 4;
 const FAST_SHIFT = 3;
-/** Segmentation's per-register fast bits (mem/segmentation.ts). */
-export const FAST_READ = 1;
-export const FAST_WRITE = 2;
+export { FAST_READ, FAST_WRITE } from '../mem/segmentation.js';
 
 /** The mode key of the CPU's current state (call after Cpu.syncMode). */
 export function modeKeyOf(c: Cpu): number {

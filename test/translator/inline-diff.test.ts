@@ -82,6 +82,11 @@ describe('inline emitters', () => {
         const code = Uint8Array.from([...pre, ...bytes]);
         const regs = Array.from({ length: 8 }, () => value(rng));
         regs[3] = ebx;
+        // String forms address through ESI/EDI: mostly the data region, sometimes across a page end.
+        if (/^(MOVS|LODS|STOS|CMPS|SCAS)/.test(form.instruction) && rng.chance(0.8)) {
+          regs[6] = memChoice(rng).base;
+          regs[7] = rng.chance(0.5) ? DATA + 0x0ffe : memChoice(rng).base;
+        }
         regs[4] = rng.chance(0.9) ? DATA + 0x2000 : value(rng);
         const flags = rng.u32() & 0xcd5;
         pair.load(code, (c) => {
