@@ -34,7 +34,7 @@ export function machineStats(m: Machine, run: RunResult | null): StatsReport {
       title: 'memory',
       rows: [
         { name: 'paging', value: mem.paging ? 'on' : 'off' },
-        // Hits go through the inline fast path, which is deliberately not instrumented.
+        { name: 'TLB hits', value: mem.tlbHits + (m.engine.translatedTlbHits?.() ?? 0) },
         { name: 'TLB misses (fills)', value: mem.tlbFills },
         { name: 'TLB flushes', value: mem.tlbFlushes },
         { name: 'page walks', value: m.walker.walks },

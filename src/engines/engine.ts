@@ -43,6 +43,8 @@ export interface Engine {
   invalidateAll(): void;
   /** Engine-specific statistics (translation cache, blocks, …). */
   statsSections(): StatSection[];
+  /** TLB hits on fast paths the engine's own generated code takes (GuestMemory counts the rest). */
+  translatedTlbHits?(): number;
 }
 
 /** What every engine is built from. */

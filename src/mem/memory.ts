@@ -34,7 +34,8 @@ export class GuestMemory {
   /** Linear page numbers with a filled TLB entry, so flushes stay cheap. */
   private filled: Int32Array = new Int32Array(FILLED_CAP);
   private filledCount = 0;
-  /** TLB fills and flushes, for statistics. */
+  /** TLB hits (data accesses and translations that found their entry), fills (misses) and flushes, for statistics. */
+  tlbHits = 0;
   tlbFills = 0;
   tlbFlushes = 0;
 
@@ -101,7 +102,7 @@ export class GuestMemory {
     if ((e & this.readBit) === 0) {
       e = this.fill(linear, kind);
       if ((e >>> PAGE_SHIFT) >= this.codeFrames.length) return -1;
-    }
+    } else this.tlbHits++;
     return (e & ~PAGE_MASK) | (linear & PAGE_MASK);
   }
 
@@ -112,6 +113,7 @@ export class GuestMemory {
   translateWrite(linear: number): number {
     const page = linear >>> PAGE_SHIFT;
     let e = this.tlb[page];
+    if ((e & this.writeBit) !== 0) this.tlbHits++;
     if ((e & (this.writeBit | T_CODE)) !== this.writeBit) {
       if ((e & this.writeBit) === 0) e = this.fill(linear, Access.WRITE);
       const frame = e >>> PAGE_SHIFT;
@@ -147,7 +149,10 @@ export class GuestMemory {
 
   read8(lin: number): number {
     const e = this.tlb[lin >>> PAGE_SHIFT];
-    if ((e & this.readBit) !== 0) return this.ram[(e & ~PAGE_MASK) | (lin & PAGE_MASK)];
+    if ((e & this.readBit) !== 0) {
+      this.tlbHits++;
+      return this.ram[(e & ~PAGE_MASK) | (lin & PAGE_MASK)];
+    }
     return this.readPhys8(this.translateRead(lin));
   }
 
@@ -155,6 +160,7 @@ export class GuestMemory {
     const e = this.tlb[lin >>> PAGE_SHIFT];
     const o = lin & PAGE_MASK;
     if ((e & this.readBit) !== 0 && o !== PAGE_MASK) {
+      this.tlbHits++;
       const p = (e & ~PAGE_MASK) | o;
       return (p & 1) === 0 ? this.ram16[p >> 1] : this.ram[p] | (this.ram[p + 1] << 8);
     }
@@ -165,6 +171,7 @@ export class GuestMemory {
     const e = this.tlb[lin >>> PAGE_SHIFT];
     const o = lin & PAGE_MASK;
     if ((e & this.readBit) !== 0 && o <= PAGE_MASK - 3) {
+      this.tlbHits++;
       const p = (e & ~PAGE_MASK) | o;
       if ((p & 3) === 0) return this.ram32[p >> 2];
       const r = this.ram;
@@ -199,6 +206,7 @@ export class GuestMemory {
   write8(lin: number, v: number): void {
     const e = this.tlb[lin >>> PAGE_SHIFT];
     if ((e & (this.writeBit | T_CODE)) === this.writeBit) {
+      this.tlbHits++;
       this.ram[(e & ~PAGE_MASK) | (lin & PAGE_MASK)] = v;
       return;
     }
@@ -209,6 +217,7 @@ export class GuestMemory {
     const e = this.tlb[lin >>> PAGE_SHIFT];
     const o = lin & PAGE_MASK;
     if ((e & (this.writeBit | T_CODE)) === this.writeBit && o !== PAGE_MASK) {
+      this.tlbHits++;
       const p = (e & ~PAGE_MASK) | o;
       if ((p & 1) === 0) this.ram16[p >> 1] = v;
       else {
@@ -224,6 +233,7 @@ export class GuestMemory {
     const e = this.tlb[lin >>> PAGE_SHIFT];
     const o = lin & PAGE_MASK;
     if ((e & (this.writeBit | T_CODE)) === this.writeBit && o <= PAGE_MASK - 3) {
+      this.tlbHits++;
       const p = (e & ~PAGE_MASK) | o;
       if ((p & 3) === 0) this.ram32[p >> 2] = v;
       else {
