@@ -18,6 +18,12 @@ export const EXIT_PLAIN = -1;
 /** Blocks run since the dispatcher last read it (i32; the dispatcher harvests and clears it). */
 export const BLOCKS_RUN = DBT_BASE + 4;
 export const EXIT_INDIRECT = -2;
+/**
+ * Exit "slot" of a direct exit into another page: it is looked up in the
+ * jump cache like an indirect target (whose entries are checked against the
+ * TLB), so a chain never outlives the mapping it was made under.
+ */
+export const SLOT_JUMP_CACHE = EXIT_INDIRECT;
 
 /**
  * Jump cache for indirect branches, looked up by generated code: entries of

@@ -7,22 +7,17 @@
 import * as L from '../cpu/layout.js';
 import { FORMS } from '../arch/table.js';
 import { ARITH, CF } from '../arch/flags.js';
-import { LazyOp } from '../cpu/lazy-flags.js';
+import type { LazyOp } from '../cpu/lazy-flags.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { FORM_GP, FORM_UD } from '../interp/code-cache.js';
 import { PAGE_MASK, T_CODE, T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from '../mem/tlb-entry.js';
-import { BLOCKS_RUN, Callout, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, JUMP_CACHE, JUMP_CACHE_BITS, JUMP_CACHE_ENTRIES } from './abi.js';
+import { BLOCKS_RUN, Callout, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, JUMP_CACHE, JUMP_CACHE_BITS, JUMP_CACHE_ENTRIES, SLOT_JUMP_CACHE } from './abi.js';
 import { ExitKind, type GuestBlock } from './block.js';
 import { MK_USER } from './mode.js';
 import type { Expr, WasmBuilder } from './wasm.js';
+import { eagerCondition, FIRST_TEMP, type FlagRecord, LOC_DST, LOC_RES, LOC_SRC, memoryCF, recordCF, recordCondition } from './flag-exprs.js';
 
 const W_REG = (r: number): number => L.REGS + 4 * r;
-
-/** Locals: 0-7 guest registers, then the lazy record, then temporaries. */
-const LOC_DST = 8;
-const LOC_SRC = 9;
-const LOC_RES = 10;
-const FIRST_TEMP = 11;
 
 const enum RegState {
   UNLOADED = 0,
@@ -30,13 +25,7 @@ const enum RegState {
   DIRTY = 2,
 }
 
-/** Compile-time knowledge of the arithmetic flags. */
-export interface FlagRecord {
-  /** LazyOp of the record held in LOC_DST/LOC_SRC/LOC_RES. */
-  op: LazyOp;
-  size: number;
-  mask: number;
-}
+export type { FlagRecord } from './flag-exprs.js';
 
 /** Emits one instruction inline; returns false (having emitted nothing) to fall back to a callout. */
 export type InlineEmitter = (g: BlockCompiler, i: CachedInsn) => boolean;
@@ -185,18 +174,20 @@ export class BlockCompiler {
     const w = this.w;
     const out: Expr[] = [];
     for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(r)));
-    if (this.flags !== null && this.flagsDirty) {
-      const f = this.flags;
-      out.push(
-        w.store32(w.c(L.LAZY_OP), w.c(f.op)),
-        w.store32(w.c(L.LAZY_SIZE), w.c(f.size)),
-        w.store32(w.c(L.LAZY_DST), w.get(LOC_DST)),
-        w.store32(w.c(L.LAZY_SRC), w.get(LOC_SRC)),
-        w.store32(w.c(L.LAZY_RES), w.get(LOC_RES)),
-        w.store32(w.c(L.LAZY_MASK), w.c(f.mask)),
-      );
-    }
+    if (this.flags !== null && this.flagsDirty) out.push(...this.flagWriteBack());
     return out;
+  }
+  private flagWriteBack(): Expr[] {
+    const w = this.w;
+    const f = this.flags!;
+    return [
+      w.store32(w.c(L.LAZY_OP), w.c(f.op)),
+      w.store32(w.c(L.LAZY_SIZE), w.c(f.size)),
+      w.store32(w.c(L.LAZY_DST), w.get(LOC_DST)),
+      w.store32(w.c(L.LAZY_SRC), w.get(LOC_SRC)),
+      w.store32(w.c(L.LAZY_RES), w.get(LOC_RES)),
+      w.store32(w.c(L.LAZY_MASK), w.c(f.mask)),
+    ];
   }
   /** Writes everything back in the main line: memory is then the truth, locals stay valid. */
   private syncAll(): void {
@@ -210,6 +201,17 @@ export class BlockCompiler {
     this.flags = null;
     this.flagsDirty = false;
     this.eager = false;
+  }
+  /**
+   * Statements calling the current instruction's handler on a cold path (a
+   * fault to raise precisely): state written back as for any callout; the
+   * registers in `reloads` are read back into locals `into` afterwards.
+   */
+  coldHandler(reloads: readonly number[], into: readonly number[]): Expr[] {
+    const w = this.w;
+    const out = [...this.slowPathPrologue(), w.drop(w.callI32(Callout.EXEC, [w.c(this.hooks.insnId(this.cur!))]))];
+    reloads.forEach((r, k) => out.push(w.set(into[k], w.load32(w.c(W_REG(r))))));
+    return out;
   }
   /** State for a slow-path call that may fault: written back, EIP at the next instruction (the host rewinds it). */
   private slowPathPrologue(): Expr[] {
@@ -238,12 +240,26 @@ export class BlockCompiler {
    * previous record, lazy or not, is simply replaced.
    */
   setEagerFlags(values: Expr): void {
-    const w = this.w;
-    this.push(w.store32(w.c(L.FLAGS), w.or(w.and(w.load32(w.c(L.FLAGS)), w.c(~ARITH)), values)));
-    this.push(w.store32(w.c(L.LAZY_MASK), w.c(0)));
+    for (const e of this.eagerFlagStores(values)) this.push(e);
     this.flags = null;
     this.flagsDirty = false;
     this.eager = true;
+  }
+  /** The stores of setEagerFlags, for a branch that may not run (compile-time state untouched). */
+  eagerFlagStores(values: Expr): Expr[] {
+    const w = this.w;
+    return [w.store32(w.c(L.FLAGS), w.or(w.and(w.load32(w.c(L.FLAGS)), w.c(~ARITH)), values)), w.store32(w.c(L.LAZY_MASK), w.c(0))];
+  }
+  /**
+   * Puts the flags in memory before a form that may or may not set them
+   * (a shift by CL of 0 leaves them alone): its eager stores then run in a
+   * branch and memory stays the truth either way.
+   */
+  flagsToMemory(): void {
+    if (this.flags === null) return;
+    if (this.flagsDirty) for (const e of this.flagWriteBack()) this.push(e);
+    this.flags = null;
+    this.flagsDirty = false;
   }
 
   /** SF, ZF and PF of a `size`-bit result (zero-extended), as EFLAGS bits. */
@@ -251,7 +267,7 @@ export class BlockCompiler {
     const w = this.w;
     const t = this.temp();
     this.push(w.set(t, res));
-    const sf = w.shl(this.signBit(w.get(t), size), w.c(7));
+    const sf = w.shl(w.and(w.shrU(w.get(t), w.c(size - 1)), w.c(1)), w.c(7));
     const zf = w.shl(w.eqz(w.get(t)), w.c(6));
     const pf = w.shl(w.eqz(w.and(w.popcnt8(w.get(t)), w.c(1))), w.c(2));
     return w.or(w.or(sf, zf), pf);
@@ -270,103 +286,36 @@ export class BlockCompiler {
       return;
     }
     if ((f.mask & CF) === 0) return;
-    const cf = this.recordCF(f);
+    const cf = recordCF(w, f);
     this.push(w.store32(w.c(L.FLAGS), w.or(w.and(w.load32(w.c(L.FLAGS)), w.c(~CF)), cf)));
     f.mask &= ~CF;
     // Memory now has the concrete CF; the record in locals still differs from memory.
     this.flagsDirty = true;
   }
 
-  /** CF (0/1) of an inline record (ADD, SUB or LOGIC). */
-  private recordCF(f: FlagRecord): Expr {
+  /** CF (0/1) as the flags stand now (the carry-in of ADC/SBB). */
+  carryIn(): Expr {
     const w = this.w;
-    if (f.op === LazyOp.ADD) return w.ltU(w.get(LOC_RES), w.get(LOC_DST));
-    if (f.op === LazyOp.SUB) return w.ltU(w.get(LOC_DST), w.get(LOC_SRC));
-    return w.c(0);
-  }
-  private sext(e: Expr, size: number): Expr {
-    return size === 32 ? e : size === 16 ? this.w.ext16s(e) : this.w.ext8s(e);
-  }
-  private signBit(e: Expr, size: number): Expr {
-    return this.w.and(this.w.shrU(e, this.w.c(size - 1)), this.w.c(1));
+    const f = this.flags;
+    if (f !== null) return (f.mask & CF) !== 0 ? recordCF(w, f) : w.and(w.load32(w.c(L.FLAGS)), w.c(CF));
+    if (this.eager) return w.and(w.load32(w.c(L.FLAGS)), w.c(CF));
+    return memoryCF(w, this.temp(), this.temp());
   }
 
   /** Condition code `cc` (SDM Vol. 1, appendix B) as 0/1; fused with the record when it is in locals. */
   condition(cc: number): Expr {
     const w = this.w;
     const f = this.flags;
-    if (f === null && this.eager) return this.eagerCondition(cc);
+    if (f === null && this.eager) {
+      const t = this.temp();
+      this.push(w.set(t, w.load32(w.c(L.FLAGS))));
+      return eagerCondition(w, t, cc);
+    }
     if (f === null) {
       this.syncAll();
       return w.callI32(Callout.COND, [w.c(cc)]);
     }
-    const dst = w.get(LOC_DST);
-    const src = w.get(LOC_SRC);
-    const neg = (cc & 1) !== 0;
-    const fin = (e: Expr): Expr => (neg ? w.eqz(e) : e);
-    if (f.op === LazyOp.SUB && f.mask === ARITH) {
-      // CMP/SUB fusion: compare the operands directly.
-      const a = this.sext(dst, f.size);
-      const b = this.sext(w.get(LOC_SRC), f.size);
-      switch (cc) {
-        case 2: return w.ltU(dst, src);
-        case 3: return w.geU(dst, src);
-        case 4: return w.eq(dst, src);
-        case 5: return w.ne(dst, src);
-        case 6: return w.leU(dst, src);
-        case 7: return w.gtU(dst, src);
-        case 12: return w.ltS(a, b);
-        case 13: return w.geS(a, b);
-        case 14: return w.leS(a, b);
-        case 15: return w.gtS(a, b);
-      }
-    }
-    const zf = (): Expr => w.eqz(w.get(LOC_RES));
-    const sf = (): Expr => this.signBit(w.get(LOC_RES), f.size);
-    const cf = (): Expr =>
-      (f.mask & CF) !== 0 ? this.recordCF(f) : w.and(w.load32(w.c(L.FLAGS)), w.c(CF));
-    const of = (): Expr => {
-      if (f.op === LazyOp.LOGIC) return w.c(0);
-      const x =
-        f.op === LazyOp.ADD
-          ? w.and(w.xor(w.get(LOC_DST), w.get(LOC_RES)), w.xor(w.get(LOC_SRC), w.get(LOC_RES)))
-          : w.and(w.xor(w.get(LOC_DST), w.get(LOC_SRC)), w.xor(w.get(LOC_DST), w.get(LOC_RES)));
-      return this.signBit(x, f.size);
-    };
-    switch (cc >> 1) {
-      case 0: return fin(of());
-      case 1: return fin(cf());
-      case 2: return fin(zf());
-      case 3: return fin(w.or(cf(), zf()));
-      case 4: return fin(sf());
-      case 5: return fin(w.eqz(w.and(w.popcnt8(w.get(LOC_RES)), w.c(1))));
-      case 6: return fin(w.xor(sf(), of()));
-      default: return fin(w.or(zf(), w.xor(sf(), of())));
-    }
-  }
-
-  /** A condition from the concrete FLAGS word (LAZY_MASK known 0). */
-  private eagerCondition(cc: number): Expr {
-    const w = this.w;
-    const f = this.temp();
-    this.push(w.set(f, w.load32(w.c(L.FLAGS))));
-    const bit = (shift: number): Expr => w.and(w.shrU(w.get(f), w.c(shift)), w.c(1));
-    const CFb = (): Expr => bit(0);
-    const ZFb = (): Expr => bit(6);
-    const SFb = (): Expr => bit(7);
-    const OFb = (): Expr => bit(11);
-    let r: Expr;
-    switch (cc >> 1) {
-      case 0: r = OFb(); break;
-      case 1: r = CFb(); break;
-      case 2: r = ZFb(); break;
-      case 3: r = w.or(CFb(), ZFb()); break;
-      case 4: r = SFb(); break;
-      case 5: r = bit(2); break;
-      case 6: r = w.xor(SFb(), OFb()); break;
-      default: r = w.or(ZFb(), w.xor(SFb(), OFb())); break;
-    }
-    return (cc & 1) !== 0 ? w.eqz(r) : r;
+    return recordCondition(w, f, cc);
   }
 
   // ---- memory ----
@@ -531,6 +480,7 @@ export class BlockCompiler {
       const name = this.exitDirect[k];
       if (name) return [w.chainDirect(name)];
       const s = slot(k);
+      if (s === SLOT_JUMP_CACHE) return this.jumpCacheChain(() => w.c(ex[k].target));
       // EIP and the slot are stored before the tail call: an unlinked slot
       // holds the stub, which returns to the dispatcher (which links the slot).
       return s >= 0 ? [w.store32(w.c(L.EIP), w.c(ex[k].target)), w.store32(w.c(EXIT_SLOT), w.c(s)), w.chain(w.c(s))] : [];
@@ -580,22 +530,23 @@ export class BlockCompiler {
     const b = this.temp();
     out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(n)))));
     out.push(w.store32(w.c(EXIT_SLOT), w.c(EXIT_INDIRECT)));
-    // Entry at JUMP_CACHE + index * 16: {eip, frame|readBit, mode key, slot}.
-    const at = this.temp();
-    const idx = w.and(w.xor(w.get(t), w.shrU(w.get(t), w.c(JUMP_CACHE_BITS))), w.c(JUMP_CACHE_ENTRIES - 1));
-    const hit = w.and(
-      w.and(w.eq(w.load32(w.get(at), JUMP_CACHE), w.get(t)), w.eq(w.load32(w.get(at), JUMP_CACHE + 8), w.c(this.modeKey))),
-      w.eq(w.and(w.load32(w.shl(w.shrU(w.get(t), w.c(12)), w.c(2)), L.TLB_BASE), w.c(~PAGE_MASK | this.readBit)), w.load32(w.get(at), JUMP_CACHE + 4)),
-    );
-    out.push(
-      w.if(w.gtS(w.get(b), w.c(0)), [
-        w.set(at, w.shl(idx, w.c(4))),
-        w.if(hit, [w.chain(w.load32(w.get(at), JUMP_CACHE + 12))]),
-      ]),
-    );
+    out.push(w.if(w.gtS(w.get(b), w.c(0)), this.jumpCacheChain(() => w.get(t))));
     out.push(w.ret());
     for (const e of out) this.push(e);
     this.terminated = true;
+  }
+
+  /** Looks EIP `t` up in the jump cache and tail-calls the block on a hit (falls through on a miss). */
+  private jumpCacheChain(t: () => Expr): Expr[] {
+    const w = this.w;
+    // Entry at JUMP_CACHE + index * 16: {eip, frame|readBit, mode key, slot}.
+    const at = this.temp();
+    const idx = w.and(w.xor(t(), w.shrU(t(), w.c(JUMP_CACHE_BITS))), w.c(JUMP_CACHE_ENTRIES - 1));
+    const hit = w.and(
+      w.and(w.eq(w.load32(w.get(at), JUMP_CACHE), t()), w.eq(w.load32(w.get(at), JUMP_CACHE + 8), w.c(this.modeKey))),
+      w.eq(w.and(w.load32(w.shl(w.shrU(t(), w.c(12)), w.c(2)), L.TLB_BASE), w.c(~PAGE_MASK | this.readBit)), w.load32(w.get(at), JUMP_CACHE + 4)),
+    );
+    return [w.set(at, w.shl(idx, w.c(4))), w.if(hit, [w.chain(w.load32(w.get(at), JUMP_CACHE + 12))])];
   }
 
   // ---- callouts ----

@@ -1,8 +1,7 @@
 // Inline emitters for the integer ALU forms: ADD OR AND SUB XOR CMP, TEST,
-// INC/DEC, NEG, NOT at 8, 16 and 32 bits. They record the lazy flags exactly
-// as src/semantics/alu.ts does (same op, size, masked operands, mask), so the
-// flag state a handler or the interpreter later reads is identical.
-// ADC/SBB (which read CF) stay with their handlers.
+// INC/DEC, NEG, NOT, ADC and SBB at 8, 16 and 32 bits. They record the lazy
+// flags exactly as src/semantics/alu.ts does (same op, size, masked operands,
+// mask), so the flag state a handler or the interpreter later reads is identical.
 import { ARITH, CF } from '../arch/flags.js';
 import { LazyOp } from '../cpu/lazy-flags.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
@@ -12,8 +11,8 @@ import type { Expr } from './wasm.js';
 
 const SIZES = [8, 16, 32] as const;
 
-/** Group-1 operations we inline, by ModRM.reg number: ADD OR - - AND SUB XOR CMP. */
-const ALU_NAMES: Record<number, string> = { 0: 'ADD', 1: 'OR', 4: 'AND', 5: 'SUB', 6: 'XOR', 7: 'CMP' };
+/** Group-1 operations, by ModRM.reg number. */
+const ALU_NAMES: Record<number, string> = { 0: 'ADD', 1: 'OR', 2: 'ADC', 3: 'SBB', 4: 'AND', 5: 'SUB', 6: 'XOR', 7: 'CMP' };
 
 function acc(size: number): string {
   return size === 8 ? 'AL' : size === 16 ? 'AX' : 'EAX';
@@ -32,6 +31,15 @@ function aluOp(g: BlockCompiler, op: number, size: number, d: Expr, v: Expr): Ex
     case 0:
       g.setFlags(LazyOp.ADD, size, ARITH, D(), V(), w.add(D(), V()));
       break;
+    case 2:
+    case 3: {
+      // The carry-in is read before the new record replaces the old one.
+      const cf = g.temp();
+      g.push(w.set(cf, g.carryIn()));
+      const res = op === 2 ? w.add(w.add(D(), V()), w.get(cf)) : w.sub(w.sub(D(), V()), w.get(cf));
+      g.setFlags(op === 2 ? LazyOp.ADC : LazyOp.SBB, size, ARITH, D(), V(), res);
+      break;
+    }
     case 1:
       g.setFlags(LazyOp.LOGIC, size, ARITH, w.c(0), w.c(0), w.or(D(), V()));
       break;

@@ -7,6 +7,7 @@ import type { InlineEmitter } from './codegen.js';
 import { registerInlineAlu } from './inline-alu.js';
 import { jccEmitter, registerInlineControl } from './inline-control.js';
 import { conditionMoveEmitter, registerInlineMove } from './inline-move.js';
+import { registerInlineMulDiv } from './inline-muldiv.js';
 import { registerInlineShift } from './inline-shift.js';
 import { registerInlineString } from './inline-string.js';
 
@@ -20,6 +21,7 @@ function buildByText(): Map<string, InlineEmitter> {
   registerInlineMove(def);
   registerInlineControl(def);
   registerInlineShift(def);
+  registerInlineMulDiv(def);
   registerInlineString(def);
   return map;
 }

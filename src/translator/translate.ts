@@ -5,7 +5,7 @@
 import { FORMS } from '../arch/table.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { Vmm } from '../vmm/vmm.js';
-import { Callout } from './abi.js';
+import { Callout, SLOT_JUMP_CACHE } from './abi.js';
 import { ExitKind, type GuestBlock } from './block.js';
 import { BlockCompiler } from './codegen.js';
 import type { CalloutHost } from './host.js';
@@ -81,7 +81,10 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
       const exitDirect = guest.exits.map((e) =>
         o.chain && e.kind === ExitKind.DIRECT && e.samePage ? (inModule.get(e.target * 4096 + ((guest.phys + e.target - guest.eip) & 0xfff)) ?? null) : null,
       );
-      const exitSlots = guest.exits.map((e, k) => (o.chain && e.kind === ExitKind.DIRECT && e.samePage && exitDirect[k] === null ? o.allocSlot() : -1));
+      const exitSlots = guest.exits.map((e, k) => {
+        if (!o.chain || e.kind !== ExitKind.DIRECT || exitDirect[k] !== null) return -1;
+        return e.samePage ? o.allocSlot() : SLOT_JUMP_CACHE;
+      });
       const entrySlot = o.allocSlot();
       const g = new BlockCompiler(w, guest, hooks, exitSlots, exitDirect);
       const { body, locals } = g.compile();

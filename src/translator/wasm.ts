@@ -172,6 +172,18 @@ export class WasmBuilder {
     const m = this.m;
     return m.i64.ne(m.i64.mul(m.i64.extend_s(a), m.i64.extend_s(b)), m.i64.extend_s(lo));
   }
+  /** High 32 bits of the 64-bit product of a and b (MUL, IMUL). */
+  mulHigh(a: Expr, b: Expr, signed: boolean): Expr {
+    const m = this.m;
+    const ext = (e: Expr): Expr => (signed ? m.i64.extend_s(e) : m.i64.extend_u(e));
+    return m.i32.wrap(m.i64.shr_u(m.i64.mul(ext(a), ext(b)), m.i64.const(32n)));
+  }
+  /** Quotient (or remainder) of the unsigned 64-bit hi:lo by d, low 32 bits (DIV; the caller rules out #DE). */
+  divU64(hi: Expr, lo: Expr, d: Expr, remainder: boolean): Expr {
+    const m = this.m;
+    const n = m.i64.or(m.i64.shl(m.i64.extend_u(hi), m.i64.const(32n)), m.i64.extend_u(lo));
+    return m.i32.wrap(remainder ? m.i64.rem_u(n, m.i64.extend_u(d)) : m.i64.div_u(n, m.i64.extend_u(d)));
+  }
   select(cond: Expr, ifTrue: Expr, ifFalse: Expr): Expr {
     return this.m.select(cond, ifTrue, ifFalse);
   }

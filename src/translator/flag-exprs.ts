@@ -1,0 +1,145 @@
+// Wasm expressions over the lazy-flag format of cpu/lazy-flags.ts (DESIGN
+// decision 4): the same derivations, for a record held in the block's flag
+// locals (op, size and mask known at compile time), for the concrete FLAGS
+// word, and for CF of a record left in memory. Change them with lazy-flags.ts.
+import * as L from '../cpu/layout.js';
+import { ARITH, CF } from '../arch/flags.js';
+import { LazyOp } from '../cpu/lazy-flags.js';
+import type { Expr, WasmBuilder } from './wasm.js';
+
+/** Locals: 0-7 guest registers, then the lazy record, then temporaries. */
+export const LOC_DST = 8;
+export const LOC_SRC = 9;
+export const LOC_RES = 10;
+export const FIRST_TEMP = 11;
+
+/** Compile-time knowledge of the arithmetic flags. */
+export interface FlagRecord {
+  /** LazyOp of the record held in LOC_DST/LOC_SRC/LOC_RES. */
+  op: LazyOp;
+  size: number;
+  mask: number;
+}
+
+function signBit(w: WasmBuilder, e: Expr, size: number): Expr {
+  return w.and(w.shrU(e, w.c(size - 1)), w.c(1));
+}
+
+function sext(w: WasmBuilder, e: Expr, size: number): Expr {
+  return size === 32 ? e : size === 16 ? w.ext16s(e) : w.ext8s(e);
+}
+
+/** CF (0/1) of a record in locals (lazy-flags.ts lazyCF; ADC/SBB recover their carry-in from the record). */
+export function recordCF(w: WasmBuilder, f: FlagRecord): Expr {
+  const d = (): Expr => w.get(LOC_DST);
+  const s = (): Expr => w.get(LOC_SRC);
+  const r = (): Expr => w.get(LOC_RES);
+  switch (f.op) {
+    case LazyOp.ADD:
+      return w.ltU(r(), d());
+    case LazyOp.SUB:
+      return w.ltU(d(), s());
+    case LazyOp.ADC:
+      return w.select(w.and(w.sub(w.sub(r(), d()), s()), w.c(1)), w.leU(r(), d()), w.ltU(r(), d()));
+    case LazyOp.SBB:
+      return w.select(w.and(w.sub(w.sub(d(), s()), r()), w.c(1)), w.leU(d(), s()), w.ltU(d(), s()));
+    default:
+      return w.c(0);
+  }
+}
+
+/** OF (0/1) of a record in locals. */
+function recordOF(w: WasmBuilder, f: FlagRecord): Expr {
+  if (f.op === LazyOp.LOGIC) return w.c(0);
+  const x =
+    f.op === LazyOp.ADD || f.op === LazyOp.ADC
+      ? w.and(w.xor(w.get(LOC_DST), w.get(LOC_RES)), w.xor(w.get(LOC_SRC), w.get(LOC_RES)))
+      : w.and(w.xor(w.get(LOC_DST), w.get(LOC_SRC)), w.xor(w.get(LOC_DST), w.get(LOC_RES)));
+  return signBit(w, x, f.size);
+}
+
+/** Condition code `cc` (SDM Vol. 1, appendix B) as 0/1 from a record in locals; CMP/SUB + Jcc compare the operands directly. */
+export function recordCondition(w: WasmBuilder, f: FlagRecord, cc: number): Expr {
+  const dst = w.get(LOC_DST);
+  const src = w.get(LOC_SRC);
+  const fin = (e: Expr): Expr => ((cc & 1) !== 0 ? w.eqz(e) : e);
+  if (f.op === LazyOp.SUB && f.mask === ARITH) {
+    const a = sext(w, dst, f.size);
+    const b = sext(w, w.get(LOC_SRC), f.size);
+    switch (cc) {
+      case 2: return w.ltU(dst, src);
+      case 3: return w.geU(dst, src);
+      case 4: return w.eq(dst, src);
+      case 5: return w.ne(dst, src);
+      case 6: return w.leU(dst, src);
+      case 7: return w.gtU(dst, src);
+      case 12: return w.ltS(a, b);
+      case 13: return w.geS(a, b);
+      case 14: return w.leS(a, b);
+      case 15: return w.gtS(a, b);
+    }
+  }
+  const zf = (): Expr => w.eqz(w.get(LOC_RES));
+  const sf = (): Expr => signBit(w, w.get(LOC_RES), f.size);
+  const cf = (): Expr => ((f.mask & CF) !== 0 ? recordCF(w, f) : w.and(w.load32(w.c(L.FLAGS)), w.c(CF)));
+  const of = (): Expr => recordOF(w, f);
+  switch (cc >> 1) {
+    case 0: return fin(of());
+    case 1: return fin(cf());
+    case 2: return fin(zf());
+    case 3: return fin(w.or(cf(), zf()));
+    case 4: return fin(sf());
+    case 5: return fin(w.eqz(w.and(w.popcnt8(w.get(LOC_RES)), w.c(1))));
+    case 6: return fin(w.xor(sf(), of()));
+    default: return fin(w.or(zf(), w.xor(sf(), of())));
+  }
+}
+
+/** A condition from the concrete FLAGS word held in local `f` (LAZY_MASK known 0). */
+export function eagerCondition(w: WasmBuilder, f: number, cc: number): Expr {
+  const bit = (shift: number): Expr => w.and(w.shrU(w.get(f), w.c(shift)), w.c(1));
+  const CFb = (): Expr => bit(0);
+  const ZFb = (): Expr => bit(6);
+  const SFb = (): Expr => bit(7);
+  const OFb = (): Expr => bit(11);
+  let r: Expr;
+  switch (cc >> 1) {
+    case 0: r = OFb(); break;
+    case 1: r = CFb(); break;
+    case 2: r = ZFb(); break;
+    case 3: r = w.or(CFb(), ZFb()); break;
+    case 4: r = SFb(); break;
+    case 5: r = bit(2); break;
+    case 6: r = w.xor(SFb(), OFb()); break;
+    default: r = w.or(ZFb(), w.xor(SFb(), OFb())); break;
+  }
+  return (cc & 1) !== 0 ? w.eqz(r) : r;
+}
+
+/**
+ * CF (0/1) of the flags as memory holds them (lazy-flags.ts carry): FLAGS
+ * when LAZY_MASK leaves CF concrete, else derived from the stored record.
+ * Temporaries `t0`, `t1` hold LAZY_DST and the value compared with it.
+ */
+export function memoryCF(w: WasmBuilder, t0: number, t1: number): Expr {
+  const ld = (a: number): Expr => w.load32(w.c(a));
+  const op = (): Expr => ld(L.LAZY_OP);
+  const is = (k: LazyOp): Expr => w.eq(op(), w.c(k));
+  // ADD/ADC compare RES with DST; SUB/SBB compare DST with SRC (lt: a < b, le on a carry-in).
+  const addLike = (): Expr => w.or(is(LazyOp.ADD), is(LazyOp.ADC));
+  const lazy = [
+    w.set(t0, w.select(addLike(), ld(L.LAZY_RES), ld(L.LAZY_DST))),
+    w.set(t1, w.select(addLike(), ld(L.LAZY_DST), ld(L.LAZY_SRC))),
+  ];
+  // Carry-in of ADC: (res - dst - src) & 1; of SBB: (dst - src - res) & 1.
+  const cin = w.and(
+    w.select(is(LazyOp.ADC), w.sub(w.sub(ld(L.LAZY_RES), ld(L.LAZY_DST)), ld(L.LAZY_SRC)), w.select(is(LazyOp.SBB), w.sub(w.sub(ld(L.LAZY_DST), ld(L.LAZY_SRC)), ld(L.LAZY_RES)), w.c(0))),
+    w.c(1),
+  );
+  const cf = w.select(is(LazyOp.LOGIC), w.c(0), w.select(cin, w.leU(w.get(t0), w.get(t1)), w.ltU(w.get(t0), w.get(t1))));
+  return w.ifValue(
+    w.and(ld(L.LAZY_MASK), w.c(CF)),
+    w.blockValue(lazy, cf),
+    w.and(ld(L.FLAGS), w.c(CF)),
+  );
+}
