@@ -68,8 +68,12 @@ const W_BLOCKS_RUN = BLOCKS_RUN >> 2;
 const W_RETIRED = L.INSNS_RETIRED >> 3;
 const W_CS_BASE = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_BASE) >> 2;
 const W_CS_LIMIT = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_LIMIT) >> 2;
-/** Largest budget handed to generated code (an i32 counting down). */
-const MAX_BUDGET = 1 << 30;
+/**
+ * Largest budget handed to generated code (an i32 counting down). Kept
+ * small enough that a loop block returns every few milliseconds: V8 swaps
+ * in a function's optimized code only at its next call (no on-stack replacement).
+ */
+const MAX_BUDGET = 1 << 24;
 /** Hotness mark of a block that cannot be translated (straddles a page, has a form without semantics). */
 const UNTRANSLATABLE = -1;
 

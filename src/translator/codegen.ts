@@ -1,13 +1,13 @@
 // Code generation for one block: a `() -> ()` wasm function. Guest registers
-// and the lazy-flag record live in wasm locals while the block runs and are
-// written back at every exit and before every callout (so a handler, a slow
-// path or a fault sees exactly the interpreter's state). Forms with an inline
-// emitter (translator/inline-*.ts) become wasm; every other form calls its
-// semantics handler, and sensitive/privileged ones go through the VMM callout.
+// and the lazy-flag record live in wasm locals while the block runs
+// (translator/block-state.ts) and are written back at every exit and before
+// every callout (so a handler, a slow path or a fault sees exactly the
+// interpreter's state). Forms with an inline emitter (translator/inline-*.ts)
+// become wasm; every other form calls its semantics handler, and
+// sensitive/privileged ones go through the VMM callout. A block that jumps
+// back to itself becomes a wasm loop.
 import * as L from '../cpu/layout.js';
 import { FORMS } from '../arch/table.js';
-import { ARITH, CF } from '../arch/flags.js';
-import type { LazyOp } from '../cpu/lazy-flags.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { FORM_GP, FORM_UD } from '../interp/code-cache.js';
 import { PAGE_MASK, T_CODE, T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from '../mem/tlb-entry.js';
@@ -15,15 +15,10 @@ import { BLOCKS_RUN, Callout, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, JUMP_CACHE, 
 import { ExitKind, type GuestBlock } from './block.js';
 import { MK_USER } from './mode.js';
 import type { Expr, WasmBuilder } from './wasm.js';
-import { eagerCondition, FIRST_TEMP, type FlagRecord, LOC_DST, LOC_RES, LOC_SRC, memoryCF, recordCF, recordCondition } from './flag-exprs.js';
+import type { FlagRecord } from './flag-exprs.js';
+import { BlockState, RegState, W_REG } from './block-state.js';
 
-const W_REG = (r: number): number => L.REGS + 4 * r;
-
-const enum RegState {
-  UNLOADED = 0,
-  CLEAN = 1,
-  DIRTY = 2,
-}
+const LOOP_LABEL = 'again';
 
 export type { FlagRecord } from './flag-exprs.js';
 
@@ -39,23 +34,10 @@ export interface CompileHooks {
   viaVmm(formId: number): boolean;
 }
 
-export function sizeMaskOf(size: number): number {
-  return size === 32 ? -1 : (1 << size) - 1;
-}
 
-export class BlockCompiler {
-  readonly w: WasmBuilder;
+export class BlockCompiler extends BlockState {
   readonly block: GuestBlock;
   readonly modeKey: number;
-  /** Statements of the function body, in order. */
-  private stmts: Expr[] = [];
-  private readonly regs = new Uint8Array(8);
-  /** Flags held in locals (null: memory holds them). */
-  flags: FlagRecord | null = null;
-  private flagsDirty = false;
-  /** With `flags` null: memory holds every arithmetic flag concretely (LAZY_MASK 0), as shifts and IMUL leave them. */
-  private eager = false;
-  private nextTemp = FIRST_TEMP;
   /** Set once a VMM callout ran in this block: segment state may have changed, stop inlining memory. */
   modeUncertain = false;
   /** The instruction being compiled and the EIP after it. */
@@ -70,6 +52,9 @@ export class BlockCompiler {
   /** Inline emitters used / callouts emitted, for statistics. */
   inlined = 0;
   callouts = 0;
+  // What a probe compilation (the body compiled once, then thrown away) learns for the loop form.
+  private probing = false;
+  private backEdge: { flags: FlagRecord | null; dirtyMask: number } | null = null;
 
   constructor(
     w: WasmBuilder,
@@ -80,7 +65,7 @@ export class BlockCompiler {
     /** Function name per exit whose target is compiled in the same module (a direct tail call), else null. */
     private readonly exitDirect: readonly (string | null)[] = [],
   ) {
-    this.w = w;
+    super(w);
     this.block = block;
     this.modeKey = block.modeKey;
     const user = (block.modeKey & MK_USER) !== 0;
@@ -92,6 +77,7 @@ export class BlockCompiler {
   compile(): { body: Expr[]; locals: number } {
     const w = this.w;
     this.exitReq = this.temp();
+    const pre = this.probing ? [] : this.tryLoop();
     const insns = this.block.insns;
     let eip = this.block.eip;
     const ipMask = this.block.endEip === ((this.block.eip + this.block.bytes) >>> 0) ? 0xffffffff : 0xffff;
@@ -114,94 +100,78 @@ export class BlockCompiler {
       }
       eip = this.nextEip;
     }
-    return { body: this.stmts, locals: this.nextTemp };
+    if (this.loop !== null) return { body: [...pre, w.loop(LOOP_LABEL, this.stmts)], locals: this.locals };
+    return { body: this.stmts, locals: this.locals };
+  }
+
+  // ---- self loops ----
+
+  /**
+   * A block with a direct exit to itself (a counted or scanning loop) runs as
+   * a wasm loop: registers and the flag record stay in locals across
+   * iterations, and the budget and the blocks-run count are kept in locals
+   * and stored only when the block leaves (or before a slow path, which may
+   * fault). Only blocks compiled without callouts qualify: a first, thrown
+   * away compilation of the body tells which registers it reads and writes,
+   * the flag record it ends with and whether it reads the flags it entered with.
+   * Returns the statements to run before the loop.
+   */
+  private tryLoop(): Expr[] {
+    const w = this.w;
+    const exit = this.block.exits.findIndex((e, k) => e.kind === ExitKind.DIRECT && e.target === this.block.eip && this.exitDirect[k]);
+    if (exit < 0) return [];
+    const probe = new BlockCompiler(w, this.block, this.hooks, this.exitSlots, this.exitDirect);
+    probe.probing = true;
+    probe.compile();
+    const end = probe.backEdge;
+    if (probe.callouts > 0 || end === null) return [];
+    const pre: Expr[] = [];
+    for (let r = 0; r < 8; r++) {
+      const bit = 1 << r;
+      if (((probe.loadedMask | end.dirtyMask) & bit) === 0) continue;
+      pre.push(w.set(r, w.load32(w.c(W_REG(r)))));
+      this.regs[r] = (end.dirtyMask & bit) !== 0 ? RegState.DIRTY : RegState.CLEAN;
+    }
+    const budget = this.temp();
+    pre.push(w.set(budget, w.load32(w.c(L.BUDGET))));
+    // Flags read before the body sets them must come from memory: then the record goes there at the back edge.
+    const syncFlags = end.flags !== null && probe.entryFlagsRead;
+    this.loop = { exit, budget, iterations: this.temp(), flagsValid: this.temp(), syncFlags };
+    if (end.flags !== null && !syncFlags) {
+      this.flags = { ...end.flags };
+      this.flagsDirty = true;
+      this.flagsMaybe = true;
+    }
+    return pre;
+  }
+
+  /** Before a direct exit: the back edge of a loop block, taken while the budget lasts. */
+  private backEdgeStatements(retired: number, c: number | null): void {
+    const w = this.w;
+    if (this.probing) {
+      let dirtyMask = 0;
+      for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) dirtyMask |= 1 << r;
+      this.backEdge = { flags: this.flags === null ? null : { ...this.flags }, dirtyMask };
+    }
+    const lp = this.loop;
+    if (lp === null) return;
+    const taken = c === null ? w.c(1) : lp.exit === 0 ? w.get(c) : w.eqz(w.get(c));
+    const left = this.temp();
+    this.push(w.set(left, w.sub(w.get(lp.budget), w.c(retired))));
+    const again = [
+      ...(lp.syncFlags ? this.flagStores() : []),
+      w.set(lp.budget, w.get(left)),
+      w.set(lp.iterations, w.add(w.get(lp.iterations), w.c(1))),
+      w.set(lp.flagsValid, w.c(1)),
+      w.br(LOOP_LABEL),
+    ];
+    // A slow-path write that invalidated code ends the block instead.
+    this.push(w.if(w.and(w.and(taken, w.gtS(w.get(left), w.c(0))), w.eqz(w.get(this.exitReq))), again));
   }
 
   /** True once the last instruction's emitter emitted the block's exits itself. */
   terminated = false;
 
-  // ---- statements and temporaries ----
-
-  push(e: Expr): void {
-    this.stmts.push(e);
-  }
-  temp(): number {
-    return this.nextTemp++;
-  }
-
-  // ---- registers ----
-
-  private ensure(r: number): void {
-    if (this.regs[r] === RegState.UNLOADED) {
-      this.push(this.w.set(r, this.w.load32(this.w.c(W_REG(r)))));
-      this.regs[r] = RegState.CLEAN;
-    }
-  }
-  reg32(r: number): Expr {
-    this.ensure(r);
-    return this.w.get(r);
-  }
-  setReg32(r: number, v: Expr): void {
-    this.push(this.w.set(r, v));
-    this.regs[r] = RegState.DIRTY;
-  }
-  /** Register `n` of width `size`, zero-extended (AL..BH for 8-bit n = 0..7). */
-  getReg(size: number, n: number): Expr {
-    const w = this.w;
-    if (size === 32) return this.reg32(n);
-    if (size === 16) return w.and(this.reg32(n), w.c(0xffff));
-    if (n < 4) return w.and(this.reg32(n), w.c(0xff));
-    return w.and(w.shrU(this.reg32(n - 4), w.c(8)), w.c(0xff));
-  }
-  setReg(size: number, n: number, v: Expr): void {
-    const w = this.w;
-    if (size === 32) {
-      this.setReg32(n, v);
-      return;
-    }
-    if (size === 16) {
-      this.setReg32(n, w.or(w.and(this.reg32(n), w.c(~0xffff)), w.and(v, w.c(0xffff))));
-      return;
-    }
-    if (n < 4) this.setReg32(n, w.or(w.and(this.reg32(n), w.c(~0xff)), w.and(v, w.c(0xff))));
-    else this.setReg32(n - 4, w.or(w.and(this.reg32(n - 4), w.c(~0xff00)), w.shl(w.and(v, w.c(0xff)), w.c(8))));
-  }
-
-  // ---- write-back ----
-
-  /** Stores of every dirty register and the flag record (compile-time state unchanged). */
-  private writeBackStatements(): Expr[] {
-    const w = this.w;
-    const out: Expr[] = [];
-    for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(r)));
-    if (this.flags !== null && this.flagsDirty) out.push(...this.flagWriteBack());
-    return out;
-  }
-  private flagWriteBack(): Expr[] {
-    const w = this.w;
-    const f = this.flags!;
-    return [
-      w.store32(w.c(L.LAZY_OP), w.c(f.op)),
-      w.store32(w.c(L.LAZY_SIZE), w.c(f.size)),
-      w.store32(w.c(L.LAZY_DST), w.get(LOC_DST)),
-      w.store32(w.c(L.LAZY_SRC), w.get(LOC_SRC)),
-      w.store32(w.c(L.LAZY_RES), w.get(LOC_RES)),
-      w.store32(w.c(L.LAZY_MASK), w.c(f.mask)),
-    ];
-  }
-  /** Writes everything back in the main line: memory is then the truth, locals stay valid. */
-  private syncAll(): void {
-    for (const e of this.writeBackStatements()) this.push(e);
-    for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) this.regs[r] = RegState.CLEAN;
-    this.flagsDirty = false;
-  }
-  /** After a handler ran: registers and flags must be re-read from memory. */
-  private invalidateLocals(): void {
-    this.regs.fill(RegState.UNLOADED);
-    this.flags = null;
-    this.flagsDirty = false;
-    this.eager = false;
-  }
   /**
    * Statements calling the current instruction's handler on a cold path (a
    * fault to raise precisely): state written back as for any callout; the
@@ -219,104 +189,6 @@ export class BlockCompiler {
     return [...this.writeBackStatements(), w.store32(w.c(L.EIP), w.c(this.nextEip))];
   }
 
-  // ---- flags ----
-
-  /** Records a lazily evaluated operation in the flag locals; values are masked to `size`. */
-  setFlags(op: LazyOp, size: number, mask: number, dst: Expr, src: Expr, res: Expr): void {
-    const w = this.w;
-    const m = sizeMaskOf(size);
-    const msk = (e: Expr): Expr => (size === 32 ? e : w.and(e, w.c(m)));
-    this.push(w.set(LOC_DST, msk(dst)));
-    this.push(w.set(LOC_SRC, msk(src)));
-    this.push(w.set(LOC_RES, msk(res)));
-    this.flags = { op, size, mask };
-    this.flagsDirty = true;
-    this.eager = false;
-  }
-
-  /**
-   * Sets all six arithmetic flags eagerly to `values` (EFLAGS bits; AF and
-   * any bit not given are 0), as lazy-flags.ts setEager(ARITH, ...) does: the
-   * previous record, lazy or not, is simply replaced.
-   */
-  setEagerFlags(values: Expr): void {
-    for (const e of this.eagerFlagStores(values)) this.push(e);
-    this.flags = null;
-    this.flagsDirty = false;
-    this.eager = true;
-  }
-  /** The stores of setEagerFlags, for a branch that may not run (compile-time state untouched). */
-  eagerFlagStores(values: Expr): Expr[] {
-    const w = this.w;
-    return [w.store32(w.c(L.FLAGS), w.or(w.and(w.load32(w.c(L.FLAGS)), w.c(~ARITH)), values)), w.store32(w.c(L.LAZY_MASK), w.c(0))];
-  }
-  /**
-   * Puts the flags in memory before a form that may or may not set them
-   * (a shift by CL of 0 leaves them alone): its eager stores then run in a
-   * branch and memory stays the truth either way.
-   */
-  flagsToMemory(): void {
-    if (this.flags === null) return;
-    if (this.flagsDirty) for (const e of this.flagWriteBack()) this.push(e);
-    this.flags = null;
-    this.flagsDirty = false;
-  }
-
-  /** SF, ZF and PF of a `size`-bit result (zero-extended), as EFLAGS bits. */
-  szp(res: Expr, size: number): Expr {
-    const w = this.w;
-    const t = this.temp();
-    this.push(w.set(t, res));
-    const sf = w.shl(w.and(w.shrU(w.get(t), w.c(size - 1)), w.c(1)), w.c(7));
-    const zf = w.shl(w.eqz(w.get(t)), w.c(6));
-    const pf = w.shl(w.eqz(w.and(w.popcnt8(w.get(t)), w.c(1))), w.c(2));
-    return w.or(w.or(sf, zf), pf);
-  }
-  /** The result local of the current record (masked). */
-  flagRes(): Expr {
-    return this.w.get(LOC_RES);
-  }
-
-  /** Makes CF concrete in FLAGS (memory) before INC/DEC replace the record (SDM INC/DEC keep CF). */
-  concretizeCF(): void {
-    const w = this.w;
-    const f = this.flags;
-    if (f === null) {
-      if (!this.eager) this.push(w.callVoid(Callout.CONCRETIZE_CF, []));
-      return;
-    }
-    if ((f.mask & CF) === 0) return;
-    const cf = recordCF(w, f);
-    this.push(w.store32(w.c(L.FLAGS), w.or(w.and(w.load32(w.c(L.FLAGS)), w.c(~CF)), cf)));
-    f.mask &= ~CF;
-    // Memory now has the concrete CF; the record in locals still differs from memory.
-    this.flagsDirty = true;
-  }
-
-  /** CF (0/1) as the flags stand now (the carry-in of ADC/SBB). */
-  carryIn(): Expr {
-    const w = this.w;
-    const f = this.flags;
-    if (f !== null) return (f.mask & CF) !== 0 ? recordCF(w, f) : w.and(w.load32(w.c(L.FLAGS)), w.c(CF));
-    if (this.eager) return w.and(w.load32(w.c(L.FLAGS)), w.c(CF));
-    return memoryCF(w, this.temp(), this.temp());
-  }
-
-  /** Condition code `cc` (SDM Vol. 1, appendix B) as 0/1; fused with the record when it is in locals. */
-  condition(cc: number): Expr {
-    const w = this.w;
-    const f = this.flags;
-    if (f === null && this.eager) {
-      const t = this.temp();
-      this.push(w.set(t, w.load32(w.c(L.FLAGS))));
-      return eagerCondition(w, t, cc);
-    }
-    if (f === null) {
-      this.syncAll();
-      return w.callI32(Callout.COND, [w.c(cc)]);
-    }
-    return recordCondition(w, f, cc);
-  }
 
   // ---- memory ----
 
@@ -437,7 +309,7 @@ export class BlockCompiler {
     if (eip !== null) out.push(w.store32(w.c(L.EIP), eip));
     out.push(this.countBlock());
     const b = this.temp();
-    out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(retired)))));
+    out.push(w.store32(w.c(L.BUDGET), w.tee(b, this.budgetLeft(retired))));
     if (slot === null) {
       out.push(w.store32(w.c(EXIT_SLOT), w.c(EXIT_PLAIN)), w.ret());
       return out;
@@ -451,9 +323,16 @@ export class BlockCompiler {
     return out;
   }
 
+  /** The budget once this block's `retired` instructions are charged. */
+  private budgetLeft(retired: number): Expr {
+    const w = this.w;
+    return w.sub(this.loop !== null ? w.get(this.loop.budget) : w.load32(w.c(L.BUDGET)), w.c(retired));
+  }
+
   private countBlock(): Expr {
     const w = this.w;
-    return w.store32(w.c(BLOCKS_RUN), w.add(w.load32(w.c(BLOCKS_RUN)), w.c(1)));
+    const n = this.loop !== null ? w.add(w.get(this.loop.iterations), w.c(1)) : w.c(1);
+    return w.store32(w.c(BLOCKS_RUN), w.add(w.load32(w.c(BLOCKS_RUN)), n));
   }
 
   /** Exit for a direct target `exitIndex` of the block. */
@@ -471,10 +350,11 @@ export class BlockCompiler {
   private chainExits(retired: number, c: number | null): void {
     const w = this.w;
     const ex = this.block.exits;
+    this.backEdgeStatements(retired, c);
     const out = this.writeBackStatements();
     out.push(this.countBlock());
     const b = this.temp();
-    out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(retired)))));
+    out.push(w.store32(w.c(L.BUDGET), w.tee(b, this.budgetLeft(retired))));
     const slot = (k: number): number => (this.exitDirect[k] ? -1 : (this.exitSlots[k] ?? -1));
     const chainTo = (k: number): Expr[] => {
       const name = this.exitDirect[k];
@@ -528,7 +408,7 @@ export class BlockCompiler {
     out.push(w.store32(w.c(L.EIP), w.get(t)));
     out.push(this.countBlock());
     const b = this.temp();
-    out.push(w.store32(w.c(L.BUDGET), w.tee(b, w.sub(w.load32(w.c(L.BUDGET)), w.c(n)))));
+    out.push(w.store32(w.c(L.BUDGET), w.tee(b, this.budgetLeft(n))));
     out.push(w.store32(w.c(EXIT_SLOT), w.c(EXIT_INDIRECT)));
     out.push(w.if(w.gtS(w.get(b), w.c(0)), this.jumpCacheChain(() => w.get(t))));
     out.push(w.ret());

@@ -252,6 +252,13 @@ export class WasmBuilder {
   chainDirect(name: string): Expr {
     return this.m.return_call(name, [], NONE);
   }
+  /** A loop whose body may branch back to its start with br(label). */
+  loop(label: string, body: Expr[]): Expr {
+    return this.m.loop(label, this.m.block(null, body, NONE));
+  }
+  br(label: string): Expr {
+    return this.m.br(label);
+  }
   ret(): Expr {
     return this.m.return();
   }
