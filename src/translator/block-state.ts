@@ -18,16 +18,19 @@ export const enum RegState {
   DIRTY = 2,
 }
 
-/** A self-looping block's loop: its exit back to itself and its locals. */
-export interface LoopState {
-  exit: number;
-  /** Budget at the start of the current iteration. */
+/** Locals of a function that runs several guest blocks (a loop or a superblock). */
+export interface RunLocals {
+  /** Budget at the start of the current guest block. */
   budget: number;
-  /** Back edges taken (blocks run, for the statistics). */
-  iterations: number;
+  /** Guest blocks finished in this call (blocks run, for the statistics). */
+  blocks: number;
+}
+
+/** A function that loops back to its first block. */
+export interface LoopState {
   /** 1 once an iteration finished: the flag locals then hold its record. */
   flagsValid: number;
-  /** The body reads the flags it entered with: the record goes to memory at every back edge. */
+  /** The flags at the loop head come from memory: the record goes there at every back edge. */
   syncFlags: boolean;
 }
 
@@ -46,8 +49,10 @@ export abstract class BlockState {
   /** With `flags` null: memory holds every arithmetic flag concretely (LAZY_MASK 0), as shifts and IMUL leave them. */
   protected eager = false;
   private nextTemp = FIRST_TEMP;
-  /** Set while this block runs as a wasm loop (a direct exit re-enters it). */
+  /** Set while this function runs as a wasm loop (a direct exit re-enters its first block). */
   protected loop: LoopState | null = null;
+  /** Budget and block count in locals (null: in memory). */
+  protected run: RunLocals | null = null;
   /** The flag locals hold a record only from the second iteration on: write-backs test loop.flagsValid. */
   protected flagsMaybe = false;
   /** No flag-setting form compiled yet (the flags are the block's entry flags). */
@@ -121,8 +126,8 @@ export abstract class BlockState {
     const out: Expr[] = [];
     for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(r)));
     if (this.flags !== null && this.flagsDirty) out.push(...this.flagStores());
-    // In a loop the budget lives in a local: memory must have it before a slow path (the retired count derives from it).
-    if (this.loop !== null) out.push(w.store32(w.c(L.BUDGET), w.get(this.loop.budget)));
+    // The budget may live in a local: memory must have it before a slow path (the retired count derives from it).
+    if (this.run !== null) out.push(w.store32(w.c(L.BUDGET), w.get(this.run.budget)));
     return out;
   }
   /** The flag record's stores (only once an iteration has filled the locals, in a loop's first stretch). */

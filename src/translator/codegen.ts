@@ -17,6 +17,7 @@ import { MK_USER } from './mode.js';
 import type { Expr, WasmBuilder } from './wasm.js';
 import type { FlagRecord } from './flag-exprs.js';
 import { BlockState, RegState, W_REG } from './block-state.js';
+import { continuationExit, pathLoops, type Region } from './superblock.js';
 
 const LOOP_LABEL = 'again';
 
@@ -36,7 +37,9 @@ export interface CompileHooks {
 
 
 export class BlockCompiler extends BlockState {
-  readonly block: GuestBlock;
+  /** The block being compiled (the function's first block, then those it continues into). */
+  block: GuestBlock;
+  readonly head: GuestBlock;
   readonly modeKey: number;
   /** Set once a VMM callout ran in this block: segment state may have changed, stop inlining memory. */
   modeUncertain = false;
@@ -54,19 +57,29 @@ export class BlockCompiler extends BlockState {
   callouts = 0;
   // What a probe compilation (the body compiled once, then thrown away) learns for the loop form.
   private probing = false;
-  private backEdge: { flags: FlagRecord | null; dirtyMask: number } | null = null;
+  private backEdges: { flags: FlagRecord | null; dirtyMask: number }[] = [];
+  /** Blocks compiled into this function so far, and the next one (superblock.ts). */
+  private readonly visited = new Set<GuestBlock>();
+  private continuation: GuestBlock | null = null;
+  private exitSlots: readonly number[];
+  private exitDirect: readonly (string | null)[];
 
   constructor(
     w: WasmBuilder,
     block: GuestBlock,
     private readonly hooks: CompileHooks,
     /** Table slot per block exit (parallel to block.exits), -1 when the exit is never chained through the table. */
-    private readonly exitSlots: readonly number[],
+    exitSlots: readonly number[],
     /** Function name per exit whose target is compiled in the same module (a direct tail call), else null. */
-    private readonly exitDirect: readonly (string | null)[] = [],
+    exitDirect: readonly (string | null)[] = [],
+    /** The module's other blocks (none: this block only, no superblock). */
+    private readonly region?: Region,
   ) {
     super(w);
     this.block = block;
+    this.head = block;
+    this.exitSlots = exitSlots;
+    this.exitDirect = exitDirect;
     this.modeKey = block.modeKey;
     const user = (block.modeKey & MK_USER) !== 0;
     this.readBit = user ? T_USER_READ : T_READ;
@@ -78,6 +91,22 @@ export class BlockCompiler extends BlockState {
     const w = this.w;
     this.exitReq = this.temp();
     const pre = this.probing ? [] : this.tryLoop();
+    for (let g: GuestBlock | null = this.head; g !== null; g = this.continuation) {
+      this.continuation = null;
+      if (g !== this.head) {
+        this.block = g;
+        ({ exitSlots: this.exitSlots, exitDirect: this.exitDirect } = this.region!.plan(g));
+      }
+      this.visited.add(g);
+      this.terminated = false;
+      this.compileInsns();
+    }
+    if (this.loop !== null) return { body: [...pre, w.loop(LOOP_LABEL, this.stmts)], locals: this.locals };
+    return { body: this.stmts, locals: this.locals };
+  }
+
+  private compileInsns(): void {
+    const w = this.w;
     const insns = this.block.insns;
     let eip = this.block.eip;
     const ipMask = this.block.endEip === ((this.block.eip + this.block.bytes) >>> 0) ? 0xffffffff : 0xffff;
@@ -100,73 +129,96 @@ export class BlockCompiler extends BlockState {
       }
       eip = this.nextEip;
     }
-    if (this.loop !== null) return { body: [...pre, w.loop(LOOP_LABEL, this.stmts)], locals: this.locals };
-    return { body: this.stmts, locals: this.locals };
   }
 
-  // ---- self loops ----
+  // ---- loops ----
 
   /**
-   * A block with a direct exit to itself (a counted or scanning loop) runs as
-   * a wasm loop: registers and the flag record stay in locals across
-   * iterations, and the budget and the blocks-run count are kept in locals
-   * and stored only when the block leaves (or before a slow path, which may
-   * fault). Only blocks compiled without callouts qualify: a first, thrown
-   * away compilation of the body tells which registers it reads and writes,
-   * the flag record it ends with and whether it reads the flags it entered with.
-   * Returns the statements to run before the loop.
+   * A function whose blocks jump back to its first block (a counted or
+   * scanning loop) runs as a wasm loop: registers and the flag record stay
+   * in locals across iterations, and the budget and the blocks-run count are
+   * kept in locals and stored only when the function leaves (or before a slow
+   * path, which may fault). Only bodies compiled without callouts qualify: a
+   * first, thrown away compilation tells which registers the body reads and
+   * writes, the flag records at its back edges and whether it reads the
+   * flags it entered with. Returns the statements to run before the loop.
    */
   private tryLoop(): Expr[] {
     const w = this.w;
-    const exit = this.block.exits.findIndex((e, k) => e.kind === ExitKind.DIRECT && e.target === this.block.eip && this.exitDirect[k]);
-    if (exit < 0) return [];
-    const probe = new BlockCompiler(w, this.block, this.hooks, this.exitSlots, this.exitDirect);
+    const region = this.region;
+    if (region === undefined || !pathLoops(region, this.head)) return [];
+    const probe = new BlockCompiler(w, this.head, this.hooks, this.exitSlots, this.exitDirect, region);
     probe.probing = true;
     probe.compile();
-    const end = probe.backEdge;
-    if (probe.callouts > 0 || end === null) return [];
+    const ends = probe.backEdges;
+    if (probe.callouts > 0 || ends.length === 0) return [];
+    const dirtyMask = ends.reduce((m, e) => m | e.dirtyMask, 0);
     const pre: Expr[] = [];
     for (let r = 0; r < 8; r++) {
       const bit = 1 << r;
-      if (((probe.loadedMask | end.dirtyMask) & bit) === 0) continue;
+      if (((probe.loadedMask | dirtyMask) & bit) === 0) continue;
       pre.push(w.set(r, w.load32(w.c(W_REG(r)))));
-      this.regs[r] = (end.dirtyMask & bit) !== 0 ? RegState.DIRTY : RegState.CLEAN;
+      this.regs[r] = (dirtyMask & bit) !== 0 ? RegState.DIRTY : RegState.CLEAN;
     }
     const budget = this.temp();
     pre.push(w.set(budget, w.load32(w.c(L.BUDGET))));
-    // Flags read before the body sets them must come from memory: then the record goes there at the back edge.
-    const syncFlags = end.flags !== null && probe.entryFlagsRead;
-    this.loop = { exit, budget, iterations: this.temp(), flagsValid: this.temp(), syncFlags };
-    if (end.flags !== null && !syncFlags) {
-      this.flags = { ...end.flags };
+    this.run = { budget, blocks: this.temp() };
+    // The head's flags stay in locals when every back edge leaves the same record and the body sets it before reading it.
+    const r0 = ends[0].flags;
+    const same = r0 !== null && ends.every((e) => e.flags !== null && e.flags.op === r0.op && e.flags.size === r0.size && e.flags.mask === r0.mask);
+    const inLocals = same && !probe.entryFlagsRead;
+    this.loop = { flagsValid: this.temp(), syncFlags: !inLocals };
+    if (inLocals) {
+      this.flags = { ...r0 };
       this.flagsDirty = true;
       this.flagsMaybe = true;
     }
     return pre;
   }
 
-  /** Before a direct exit: the back edge of a loop block, taken while the budget lasts. */
+  /** Before a direct exit: the back edge to the function's first block, taken while the budget lasts. */
   private backEdgeStatements(retired: number, c: number | null): void {
     const w = this.w;
+    const ex = this.block.exits;
+    const back = ex.map((e, k) => e.kind === ExitKind.DIRECT && this.exitDirect[k] !== null && this.region?.named(this.exitDirect[k]!) === this.head);
+    if (!back.includes(true)) return;
     if (this.probing) {
       let dirtyMask = 0;
       for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) dirtyMask |= 1 << r;
-      this.backEdge = { flags: this.flags === null ? null : { ...this.flags }, dirtyMask };
+      this.backEdges.push({ flags: this.flags === null ? null : { ...this.flags }, dirtyMask });
     }
     const lp = this.loop;
-    if (lp === null) return;
-    const taken = c === null ? w.c(1) : lp.exit === 0 ? w.get(c) : w.eqz(w.get(c));
+    const run = this.run;
+    if (lp === null || run === null) return;
+    const taken = c === null || (back[0] && back[1]) ? w.c(1) : back[0] ? w.get(c) : w.eqz(w.get(c));
     const left = this.temp();
-    this.push(w.set(left, w.sub(w.get(lp.budget), w.c(retired))));
+    this.push(w.set(left, this.budgetLeft(retired)));
     const again = [
-      ...(lp.syncFlags ? this.flagStores() : []),
-      w.set(lp.budget, w.get(left)),
-      w.set(lp.iterations, w.add(w.get(lp.iterations), w.c(1))),
+      ...(lp.syncFlags && this.flags !== null && this.flagsDirty ? this.flagStores() : []),
+      w.set(run.budget, w.get(left)),
+      w.set(run.blocks, w.add(w.get(run.blocks), w.c(1))),
       w.set(lp.flagsValid, w.c(1)),
       w.br(LOOP_LABEL),
     ];
     // A slow-path write that invalidated code ends the block instead.
     this.push(w.if(w.and(w.and(taken, w.gtS(w.get(left), w.c(0))), w.eqz(w.get(this.exitReq))), again));
+  }
+
+  /**
+   * Continues into the block behind exit `j` in this function (superblock.ts):
+   * the other exit leaves when `c` says so; at the boundary the budget (or
+   * code invalidated by a slow-path write) may still end the run there.
+   */
+  private continueInto(retired: number, c: number | null, j: number): void {
+    const w = this.w;
+    if (c !== null) this.push(w.if(j === 0 ? w.eqz(w.get(c)) : w.get(c), this.exitCode(retired, null, 1 - j)));
+    const left = this.temp();
+    this.push(w.set(left, this.budgetLeft(retired)));
+    this.push(w.if(w.or(w.leS(w.get(left), w.c(0)), w.get(this.exitReq)), this.exitCode(retired, null, j)));
+    if (this.run === null) this.run = { budget: this.temp(), blocks: this.temp() };
+    this.push(w.set(this.run.budget, w.get(left)));
+    this.push(w.set(this.run.blocks, w.add(w.get(this.run.blocks), w.c(1))));
+    this.continuation = this.region!.named(this.exitDirect[j]!)!;
   }
 
   /** True once the last instruction's emitter emitted the block's exits itself. */
@@ -326,12 +378,12 @@ export class BlockCompiler extends BlockState {
   /** The budget once this block's `retired` instructions are charged. */
   private budgetLeft(retired: number): Expr {
     const w = this.w;
-    return w.sub(this.loop !== null ? w.get(this.loop.budget) : w.load32(w.c(L.BUDGET)), w.c(retired));
+    return w.sub(this.run !== null ? w.get(this.run.budget) : w.load32(w.c(L.BUDGET)), w.c(retired));
   }
 
   private countBlock(): Expr {
     const w = this.w;
-    const n = this.loop !== null ? w.add(w.get(this.loop.iterations), w.c(1)) : w.c(1);
+    const n = this.run !== null ? w.add(w.get(this.run.blocks), w.c(1)) : w.c(1);
     return w.store32(w.c(BLOCKS_RUN), w.add(w.load32(w.c(BLOCKS_RUN)), n));
   }
 
@@ -348,9 +400,20 @@ export class BlockCompiler extends BlockState {
    * block reads it before storing it.
    */
   private chainExits(retired: number, c: number | null): void {
+    this.backEdgeStatements(retired, c);
+    const j = this.region !== undefined && !this.modeUncertain ? continuationExit(this.region, this.block, c !== null, this.head, this.visited) : -1;
+    if (j >= 0) {
+      this.continueInto(retired, c, j);
+      return;
+    }
+    for (const e of this.exitCode(retired, c, 0)) this.push(e);
+  }
+
+  /** The exit statements for exit `a` (when local `c` is non-zero or absent) or exit 1 - a. */
+  private exitCode(retired: number, c: number | null, a: number): Expr[] {
     const w = this.w;
     const ex = this.block.exits;
-    this.backEdgeStatements(retired, c);
+    const z = 1 - a;
     const out = this.writeBackStatements();
     out.push(this.countBlock());
     const b = this.temp();
@@ -365,11 +428,11 @@ export class BlockCompiler extends BlockState {
       // holds the stub, which returns to the dispatcher (which links the slot).
       return s >= 0 ? [w.store32(w.c(L.EIP), w.c(ex[k].target)), w.store32(w.c(EXIT_SLOT), w.c(s)), w.chain(w.c(s))] : [];
     };
-    out.push(w.if(w.gtS(w.get(b), w.c(0)), c === null ? chainTo(0) : [w.if(w.get(c), chainTo(0), chainTo(1))]));
-    const pick = (a: number, z: number): Expr => (c === null ? w.c(a) : w.select(w.get(c), w.c(a), w.c(z)));
-    out.push(w.store32(w.c(L.EIP), pick(ex[0].target, ex.length > 1 ? ex[1].target : 0)));
-    out.push(w.store32(w.c(EXIT_SLOT), pick(slot(0), ex.length > 1 ? slot(1) : -1)), w.ret());
-    for (const e of out) this.push(e);
+    out.push(w.if(w.gtS(w.get(b), w.c(0)), c === null ? chainTo(a) : [w.if(w.get(c), chainTo(a), chainTo(z))]));
+    const pick = (x: number, y: number): Expr => (c === null ? w.c(x) : w.select(w.get(c), w.c(x), w.c(y)));
+    out.push(w.store32(w.c(L.EIP), pick(ex[a].target, ex.length > 1 ? ex[z].target : 0)));
+    out.push(w.store32(w.c(EXIT_SLOT), pick(slot(a), ex.length > 1 ? slot(z) : -1)), w.ret());
+    return out;
   }
 
   /** Ends the block at its natural end: the fall-through exit (the block's single direct exit). */
@@ -441,6 +504,8 @@ export class BlockCompiler extends BlockState {
     const x = this.temp();
     this.push(w.set(x, w.callI32(vmm ? Callout.VMM : Callout.EXEC, [w.c(this.hooks.insnId(i))])));
     this.invalidateLocals();
+    // The handler may have zeroed the budget (a stop request): reload a budget kept in a local.
+    if (this.run !== null) this.push(w.set(this.run.budget, w.load32(w.c(L.BUDGET))));
     if (vmm || ud) this.modeUncertain = true;
     if (!last) {
       this.push(w.if(w.get(x), this.exitStatements(k + 1, null, null)));

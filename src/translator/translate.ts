@@ -8,6 +8,7 @@ import { Vmm } from '../vmm/vmm.js';
 import { Callout, SLOT_JUMP_CACHE } from './abi.js';
 import { ExitKind, type GuestBlock } from './block.js';
 import { BlockCompiler } from './codegen.js';
+import type { Region } from './superblock.js';
 import type { CalloutHost } from './host.js';
 import { INLINE_EMITTERS } from './inline.js';
 import { instantiate, WasmBuilder } from './wasm.js';
@@ -77,6 +78,8 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
   const inModule = new Map<number, string>();
   guests.forEach((g, n) => inModule.set(g.eip * 4096 + (g.phys & 0xfff), `b${n}`));
   try {
+    const plans = new Map<GuestBlock, { exitSlots: number[]; exitDirect: (string | null)[]; entrySlot: number }>();
+    const byName = new Map<string, GuestBlock>();
     for (const [n, guest] of guests.entries()) {
       const exitDirect = guest.exits.map((e) =>
         o.chain && e.kind === ExitKind.DIRECT && e.samePage ? (inModule.get(e.target * 4096 + ((guest.phys + e.target - guest.eip) & 0xfff)) ?? null) : null,
@@ -85,8 +88,14 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
         if (!o.chain || e.kind !== ExitKind.DIRECT || exitDirect[k] !== null) return -1;
         return e.samePage ? o.allocSlot() : SLOT_JUMP_CACHE;
       });
-      const entrySlot = o.allocSlot();
-      const g = new BlockCompiler(w, guest, hooks, exitSlots, exitDirect);
+      plans.set(guest, { exitSlots, exitDirect, entrySlot: o.allocSlot() });
+      byName.set(`b${n}`, guest);
+    }
+    // Superblocks only with chaining on (off, every block must return to the dispatcher).
+    const region: Region | undefined = o.chain ? { plan: (g) => plans.get(g)!, named: (name) => byName.get(name) } : undefined;
+    for (const [n, guest] of guests.entries()) {
+      const { exitSlots, exitDirect, entrySlot } = plans.get(guest)!;
+      const g = new BlockCompiler(w, guest, hooks, exitSlots, exitDirect, region);
       const { body, locals } = g.compile();
       w.addBlockFunction(`b${n}`, locals, body);
       inlinedInsns += g.inlined;
