@@ -79,6 +79,21 @@ export abstract class BlockState {
     return this.nextTemp++;
   }
 
+  /**
+   * The statements `emit` pushes, for one arm of a branch. `emit` must leave
+   * the compile-time state as it found it (load the registers it reads first).
+   */
+  captured(emit: () => void): Expr[] {
+    const saved = this.stmts;
+    this.stmts = [];
+    try {
+      emit();
+      return this.stmts;
+    } finally {
+      this.stmts = saved;
+    }
+  }
+
   // ---- registers ----
 
   protected ensure(r: number): void {
@@ -87,6 +102,10 @@ export abstract class BlockState {
       this.push(this.w.set(r, this.w.load32(this.w.c(W_REG(r)))));
       this.regs[r] = RegState.CLEAN;
     }
+  }
+  /** Loads register `r` into its local now (before a branch that reads it). */
+  preload(r: number): void {
+    this.ensure(r);
   }
   reg32(r: number): Expr {
     this.ensure(r);

@@ -1,5 +1,5 @@
 // Inline emitters for SHL/SAL, SHR, SAR, SHLD and SHRD by a constant count
-// (1 or imm8) or by CL (register destinations), and the truncating IMUL
+// (1 or imm8) or by CL, and the truncating IMUL
 // forms, at 32 bits. Their flags are eager, computed exactly as
 // src/semantics/shift.ts shiftOp/doubleShift and muldiv.ts imulTrunc do (AF
 // cleared; OF from the same formula whatever the count). A constant count
@@ -92,9 +92,9 @@ function byConstant(compute: Compute, countOf: (i: CachedInsn) => number): Inlin
  * register nor the flags, so the flags go to memory first and the eager
  * stores run only for a non-zero count. (Memory destinations: handler.)
  */
-function byCL(compute: Compute): InlineEmitter {
+function byCL(compute: Compute, double: boolean): InlineEmitter {
   return (g, i) => {
-    if (i.hasMem) return false;
+    if (i.hasMem) return byClMemory(g, i, compute, double);
     const w = g.w;
     const n = g.temp();
     const d = g.temp();
@@ -107,6 +107,32 @@ function byCL(compute: Compute): InlineEmitter {
     g.setReg32(i.rm, w.select(w.get(n), w.get(res), w.get(d)));
     return true;
   };
+}
+
+/**
+ * The memory form: a count of 0 still checks the destination for writing
+ * but writes nothing, so that rare case calls the handler; the others
+ * read-modify-write inline in a branch.
+ */
+function byClMemory(g: BlockCompiler, i: CachedInsn, compute: Compute, double: boolean): boolean {
+  if (!canRM(g, i, true)) return false;
+  const w = g.w;
+  const n = g.temp();
+  const lin = g.temp();
+  g.push(w.set(n, w.and(g.reg32(ECX), w.c(31))));
+  g.push(w.set(lin, g.ea(i)));
+  if (double) g.preload(i.reg);
+  g.flagsToMemory();
+  const shift = g.captured(() => {
+    const m = g.rmw(4, i.seg, w.get(lin));
+    const d = g.temp();
+    g.push(w.set(d, m.value));
+    const { res, cfOf } = compute(g, i, d, () => w.get(n));
+    for (const e of g.eagerFlagStores(w.or(g.szp(w.get(res), 32), w.get(cfOf)))) g.push(e);
+    m.finish(w.get(res));
+  });
+  g.push(w.if(w.get(n), shift, g.coldHandler([], [])));
+  return true;
 }
 
 const single = (kind: Kind): Compute => (g, _i, d, n) => shiftValue(g, kind, d, n);
@@ -144,12 +170,12 @@ export function registerInlineShift(def: (instruction: string, e: InlineEmitter)
   for (const [kind, name] of kinds) {
     def(`${name} r/m32, 1`, byConstant(single(kind), () => 1));
     def(`${name} r/m32, imm8`, byConstant(single(kind), (i) => i.imm));
-    def(`${name} r/m32, CL`, byCL(single(kind)));
+    def(`${name} r/m32, CL`, byCL(single(kind), false));
   }
   for (const left of [true, false]) {
     const name = left ? 'SHLD' : 'SHRD';
     def(`${name} r/m32, r32, imm8`, byConstant(double(left), (i) => i.imm));
-    def(`${name} r/m32, r32, CL`, byCL(double(left)));
+    def(`${name} r/m32, r32, CL`, byCL(double(left), true));
   }
   def('IMUL r32, r/m32', imul(false));
   def('IMUL r32, r/m32, imm8', imul(true));
