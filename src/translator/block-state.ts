@@ -4,10 +4,10 @@
 // the statements that write them back before a callout, a slow path or an
 // exit, and the flag expressions built on them (translator/flag-exprs.ts).
 import * as L from '../cpu/layout.js';
-import { ARITH, CF } from '../arch/flags.js';
+import { ARITH, CF, ZF } from '../arch/flags.js';
 import type { LazyOp } from '../cpu/lazy-flags.js';
 import { Callout } from './abi.js';
-import { eagerCondition, FIRST_TEMP, type FlagRecord, LOC_DST, LOC_RES, LOC_SRC, memoryCF, recordCF, recordCondition } from './flag-exprs.js';
+import { eagerCondition, FIRST_TEMP, type FlagRecord, LOC_DST, LOC_RES, LOC_SRC, memoryCF, recordAll, recordCF, recordCondition } from './flag-exprs.js';
 import type { Expr, WasmBuilder } from './wasm.js';
 
 export const W_REG = (r: number): number => L.REGS + 4 * r;
@@ -225,6 +225,24 @@ export abstract class BlockState {
     this.flags = null;
     this.flagsDirty = false;
     this.flagsMaybe = false;
+  }
+
+  /**
+   * The six arithmetic flags as they stand, concrete (EFLAGS bits), for a
+   * form that sets only some of them (lazy-flags.ts setEager keeps the others);
+   * `materializes` when the interpreter would materialize a lazy record
+   * (which also sets EFLAGS bit 1). Null when only memory knows the flags.
+   */
+  arithFlagsNow(): { value: Expr; materializes: boolean } | null {
+    const w = this.w;
+    const f = this.flags;
+    if (this.entryFlags) this.entryFlagsRead = true;
+    if (f !== null) {
+      const kept = w.and(w.load32(w.c(L.FLAGS)), w.c(ARITH & ~f.mask));
+      return { value: w.or(w.and(recordAll(w, f), w.c(f.mask)), kept), materializes: (f.mask & ~ZF & ARITH) !== 0 };
+    }
+    if (this.eager) return { value: w.and(w.load32(w.c(L.FLAGS)), w.c(ARITH)), materializes: false };
+    return null;
   }
 
   /** SF, ZF and PF of a `size`-bit result (zero-extended), as EFLAGS bits. */

@@ -3,7 +3,7 @@
 // locals (op, size and mask known at compile time), for the concrete FLAGS
 // word, and for CF of a record left in memory. Change them with lazy-flags.ts.
 import * as L from '../cpu/layout.js';
-import { ARITH, CF } from '../arch/flags.js';
+import { AF, ARITH, CF } from '../arch/flags.js';
 import { LazyOp } from '../cpu/lazy-flags.js';
 import type { Expr, WasmBuilder } from './wasm.js';
 
@@ -56,6 +56,20 @@ function recordOF(w: WasmBuilder, f: FlagRecord): Expr {
       ? w.and(w.xor(w.get(LOC_DST), w.get(LOC_RES)), w.xor(w.get(LOC_SRC), w.get(LOC_RES)))
       : w.and(w.xor(w.get(LOC_DST), w.get(LOC_SRC)), w.xor(w.get(LOC_DST), w.get(LOC_RES)));
   return signBit(w, x, f.size);
+}
+
+/** All six arithmetic flags of a record in locals, as EFLAGS bits (lazy-flags.ts lazyAll). */
+export function recordAll(w: WasmBuilder, f: FlagRecord): Expr {
+  const res = (): Expr => w.get(LOC_RES);
+  const pf = w.shl(w.eqz(w.and(w.popcnt8(res()), w.c(1))), w.c(2));
+  const zf = w.shl(w.eqz(res()), w.c(6));
+  const sf = w.shl(signBit(w, res(), f.size), w.c(7));
+  let all = w.or(w.or(pf, zf), sf);
+  if (f.op !== LazyOp.LOGIC) {
+    const af = w.and(w.xor(w.xor(w.get(LOC_DST), w.get(LOC_SRC)), res()), w.c(AF));
+    all = w.or(w.or(all, af), w.or(recordCF(w, f), w.shl(recordOF(w, f), w.c(11))));
+  }
+  return all;
 }
 
 /** Condition code `cc` (SDM Vol. 1, appendix B) as 0/1 from a record in locals; CMP/SUB + Jcc compare the operands directly. */

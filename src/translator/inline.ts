@@ -5,6 +5,7 @@
 import { FORMS } from '../arch/table.js';
 import type { InlineEmitter } from './codegen.js';
 import { registerInlineAlu } from './inline-alu.js';
+import { registerInlineBit } from './inline-bit.js';
 import { jccEmitter, registerInlineControl } from './inline-control.js';
 import { conditionMoveEmitter, registerInlineMove } from './inline-move.js';
 import { registerInlineMulDiv } from './inline-muldiv.js';
@@ -22,6 +23,7 @@ function buildByText(): Map<string, InlineEmitter> {
   registerInlineControl(def);
   registerInlineShift(def);
   registerInlineMulDiv(def);
+  registerInlineBit(def);
   registerInlineString(def);
   return map;
 }

@@ -163,6 +163,12 @@ export class WasmBuilder {
   ext16s(a: Expr): Expr {
     return this.m.i32.extend16_s(a);
   }
+  clz(a: Expr): Expr {
+    return this.m.i32.clz(a);
+  }
+  ctz(a: Expr): Expr {
+    return this.m.i32.ctz(a);
+  }
   /** Number of set bits in the low byte (parity). */
   popcnt8(a: Expr): Expr {
     return this.m.i32.popcnt(this.m.i32.and(a, this.m.i32.const(0xff)));
