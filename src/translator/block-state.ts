@@ -4,7 +4,7 @@
 // the statements that write them back before a callout, a slow path or an
 // exit, and the flag expressions built on them (translator/flag-exprs.ts).
 import * as L from '../cpu/layout.js';
-import { ARITH, CF, ZF } from '../arch/flags.js';
+import { ARITH, CF } from '../arch/flags.js';
 import type { LazyOp } from '../cpu/lazy-flags.js';
 import { Callout } from './abi.js';
 import { eagerCondition, FIRST_TEMP, type FlagRecord, LOC_DST, LOC_RES, LOC_SRC, memoryCF, recordAll, recordCF, recordCondition } from './flag-exprs.js';
@@ -231,15 +231,16 @@ export abstract class BlockState {
    * The six arithmetic flags as they stand, concrete (EFLAGS bits), for a
    * form that sets only some of them (lazy-flags.ts setEager keeps the others);
    * `materializes` when the interpreter would materialize a lazy record
-   * (which also sets EFLAGS bit 1). Null when only memory knows the flags.
+   * (which also sets EFLAGS bit 1): some lazily recorded flag outside
+   * `defined` (the flags the form sets) survives. Null when only memory knows the flags.
    */
-  arithFlagsNow(): { value: Expr; materializes: boolean } | null {
+  arithFlagsNow(defined: number): { value: Expr; materializes: boolean } | null {
     const w = this.w;
     const f = this.flags;
     if (this.entryFlags) this.entryFlagsRead = true;
     if (f !== null) {
       const kept = w.and(w.load32(w.c(L.FLAGS)), w.c(ARITH & ~f.mask));
-      return { value: w.or(w.and(recordAll(w, f), w.c(f.mask)), kept), materializes: (f.mask & ~ZF & ARITH) !== 0 };
+      return { value: w.or(w.and(recordAll(w, f), w.c(f.mask)), kept), materializes: (f.mask & ~defined & ARITH) !== 0 };
     }
     if (this.eager) return { value: w.and(w.load32(w.c(L.FLAGS)), w.c(ARITH)), materializes: false };
     return null;

@@ -11,7 +11,7 @@ import { canRM, readRM } from './operands.js';
 function scan(reverse: boolean): InlineEmitter {
   return (g, i) => {
     if (!canRM(g, i, false)) return false;
-    const now = g.arithFlagsNow();
+    const now = g.arithFlagsNow(ZF);
     if (now === null) return false;
     const w = g.w;
     const v = g.temp();

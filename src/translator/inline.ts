@@ -9,6 +9,7 @@ import { registerInlineBit } from './inline-bit.js';
 import { jccEmitter, registerInlineControl } from './inline-control.js';
 import { conditionMoveEmitter, registerInlineMove } from './inline-move.js';
 import { registerInlineMulDiv } from './inline-muldiv.js';
+import { registerInlineRotate } from './inline-rotate.js';
 import { registerInlineShift } from './inline-shift.js';
 import { registerInlineString } from './inline-string.js';
 
@@ -24,6 +25,7 @@ function buildByText(): Map<string, InlineEmitter> {
   registerInlineShift(def);
   registerInlineMulDiv(def);
   registerInlineBit(def);
+  registerInlineRotate(def);
   registerInlineString(def);
   return map;
 }
