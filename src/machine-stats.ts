@@ -34,7 +34,7 @@ export function machineStats(m: Machine, run: RunResult | null): StatsReport {
       title: 'memory',
       rows: [
         { name: 'paging', value: mem.paging ? 'on' : 'off' },
-        { name: 'TLB hits', value: mem.tlbHits + (m.engine.translatedTlbHits?.() ?? 0) },
+        { name: m.engine.inlineTlbProbes === true ? 'TLB hits (outside generated code)' : 'TLB hits', value: mem.tlbHits },
         { name: 'TLB misses (fills)', value: mem.tlbFills },
         { name: 'TLB flushes', value: mem.tlbFlushes },
         { name: 'page walks', value: m.walker.walks },

@@ -56,6 +56,7 @@ export function dbtOptionsFromTuning(t: Readonly<Record<string, string | number 
 
 export class DbtEngine implements Engine {
   readonly name = 'dbt';
+  readonly inlineTlbProbes = true;
   readonly interp: Interpreter;
   readonly dispatcher: DbtDispatcher;
   readonly cpu: Cpu;

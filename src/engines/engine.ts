@@ -43,8 +43,12 @@ export interface Engine {
   invalidateAll(): void;
   /** Engine-specific statistics (translation cache, blocks, …). */
   statsSections(): StatSection[];
-  /** TLB hits on fast paths the engine's own generated code takes (GuestMemory counts the rest). */
-  translatedTlbHits?(): number;
+  /**
+   * True when the engine's generated code probes the software TLB inline:
+   * those hits are not counted (a counter per access would cost more than
+   * the probe), so the statistics name what GuestMemory's count covers.
+   */
+  readonly inlineTlbProbes?: boolean;
 }
 
 /** What every engine is built from. */
