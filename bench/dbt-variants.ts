@@ -42,7 +42,7 @@ function benchCmdline(guest: string): string {
 }
 
 function measure(spec: RunSpec): RunMeasurement {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run-one.ts', JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, ['dist/bench-run-one.mjs', JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split('\n').pop()!) as RunMeasurement;
 }
 

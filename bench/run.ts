@@ -40,7 +40,7 @@ function benchRun(guest: string): GuestRun {
 }
 
 function measure(spec: RunSpec): RunMeasurement {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/run-one.ts', JSON.stringify(spec)], {
+  const out = execFileSync(process.execPath, ['dist/bench-run-one.mjs', JSON.stringify(spec)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 << 20,

@@ -116,7 +116,7 @@ export async function runOnV86(opts: V86RunOptions): Promise<V86RunResult> {
 }
 
 // Stand-alone use: tsx bench/peers/v86.ts <image> [cmdline] [--no-jit]
-if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+if (process.argv[1] && path.basename(process.argv[1]) === 'v86.ts') {
   const args = process.argv.slice(2);
   const jit = !args.includes('--no-jit');
   const [image, cmdline = ''] = args.filter((a) => a !== '--no-jit');
