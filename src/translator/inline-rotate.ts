@@ -8,7 +8,7 @@
 import { CF, OF } from '../arch/flags.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import type { InlineEmitter } from './codegen.js';
-import { canRM } from './operands.js';
+import { canRM, modifyRM32 } from './operands.js';
 import type { Expr } from './wasm.js';
 
 function rotate(left: boolean, countOf: (i: CachedInsn) => number): InlineEmitter {
@@ -32,12 +32,7 @@ function rotate(left: boolean, countOf: (i: CachedInsn) => number): InlineEmitte
       g.setEagerFlags(w.or(kept, w.or(cf, w.shl(of, w.c(11)))));
       return w.get(res);
     };
-    if (!i.hasMem) {
-      g.setReg32(i.rm, apply(g.reg32(i.rm)));
-      return true;
-    }
-    const m = g.rmw(4, i.seg, g.ea(i));
-    m.finish(apply(m.value));
+    modifyRM32(g, i, apply);
     return true;
   };
 }

@@ -8,7 +8,7 @@
 import { CF, OF } from '../arch/flags.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import type { BlockCompiler, InlineEmitter } from './codegen.js';
-import { canRM, readRM } from './operands.js';
+import { canRM, modifyRM32, readRM } from './operands.js';
 import type { Expr } from './wasm.js';
 
 const ECX = 1;
@@ -77,12 +77,7 @@ function byConstant(compute: Compute, countOf: (i: CachedInsn) => number): Inlin
       g.setEagerFlags(w.or(g.szp(w.get(res), 32), w.get(cfOf)));
       return w.get(res);
     };
-    if (!i.hasMem) {
-      g.setReg32(i.rm, apply(g.reg32(i.rm)));
-      return true;
-    }
-    const m = g.rmw(4, i.seg, g.ea(i));
-    m.finish(apply(m.value));
+    modifyRM32(g, i, apply);
     return true;
   };
 }

@@ -27,6 +27,16 @@ export function writeRM(g: BlockCompiler, i: CachedInsn, size: number, v: Expr):
   else g.write(size >> 3, g.ea(i), v);
 }
 
+/** Replaces the 32-bit r/m operand with `apply(old value)`: a register, or a read-modify-write of memory. */
+export function modifyRM32(g: BlockCompiler, i: CachedInsn, apply: (v: Expr) => Expr): void {
+  if (!i.hasMem) {
+    g.setReg32(i.rm, apply(g.reg32(i.rm)));
+    return;
+  }
+  const m = g.rmw(4, i.seg, g.ea(i));
+  m.finish(apply(m.value));
+}
+
 /** 32-bit pushes and pops can be inlined: 32-bit stack in a flat SS. */
 export function canStack(g: BlockCompiler): boolean {
   return (g.modeKey & MK_STACK32) !== 0 && segFast(g.modeKey, SS) === (FAST_READ | FAST_WRITE);
