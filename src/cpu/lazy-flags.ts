@@ -130,6 +130,14 @@ export function materialize(s: Uint32Array): number {
   return f;
 }
 
+/** EFLAGS as materialize would return it, leaving the state as it is (an observer must not perturb the record). */
+export function peekEflags(s: Uint32Array): number {
+  const mask = s[W_MASK];
+  let f = s[W_FLAGS];
+  if (mask !== 0) f = (f & ~mask) | (lazyAll(s[W_OP], s[W_SIZE], s[W_DST], s[W_SRC], s[W_RES]) & mask);
+  return (f | 2) >>> 0;
+}
+
 /** Value of one arithmetic flag bit (CF, PF, AF, ZF, SF or OF): the bit itself or 0. */
 export function getFlag(s: Uint32Array, bit: number): number {
   if ((s[W_MASK] & bit) === 0) return s[W_FLAGS] & bit;

@@ -4,7 +4,7 @@
 // fixture replay tests and the random-sequence checker.
 import * as L from '../cpu/layout.js';
 import { CpuState } from '../cpu/state.js';
-import { materialize, W_FLAGS, W_MASK } from '../cpu/lazy-flags.js';
+import { peekEflags, W_FLAGS, W_MASK } from '../cpu/lazy-flags.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import { ATTR_DB, ATTR_G, ATTR_P, ATTR_RW, ATTR_S, ATTR_CODE, ATTR_ACCESSED } from '../mem/segmentation.js';
 import { Access, type PageWalker } from '../mem/page-walker.js';
@@ -145,7 +145,7 @@ export class FlatUserContext {
     this.state.u32[W_MASK] = 0;
   }
   eflags(): number {
-    return materialize(this.state.u32);
+    return peekEflags(this.state.u32);
   }
 
   /**

@@ -7,7 +7,7 @@ import * as L from '../cpu/layout.js';
 import { ARITH, CF } from '../arch/flags.js';
 import type { LazyOp } from '../cpu/lazy-flags.js';
 import { Callout } from './abi.js';
-import { eagerCondition, FIRST_TEMP, type FlagRecord, LOC_DST, LOC_RES, LOC_SRC, memoryCF, recordAll, recordCF, recordCondition } from './flag-exprs.js';
+import { eagerCondition, FIRST_TEMP, type FlagRecord, LOC_DST, LOC_RES, LOC_SRC, memoryArithFlags, memoryCF, recordAll, recordCF, recordCondition } from './flag-exprs.js';
 import type { Expr, WasmBuilder } from './wasm.js';
 
 export const W_REG = (r: number): number => L.REGS + 4 * r;
@@ -232,9 +232,9 @@ export abstract class BlockState {
    * form that sets only some of them (lazy-flags.ts setEager keeps the others);
    * `materializes` when the interpreter would materialize a lazy record
    * (which also sets EFLAGS bit 1): some lazily recorded flag outside
-   * `defined` (the flags the form sets) survives. Null when only memory knows the flags.
+   * `defined` (the flags the form sets) survives.
    */
-  arithFlagsNow(defined: number): { value: Expr; materializes: boolean } | null {
+  arithFlagsNow(defined: number): { value: Expr; materializes: boolean } {
     const w = this.w;
     const f = this.flags;
     if (this.entryFlags) this.entryFlagsRead = true;
@@ -243,7 +243,8 @@ export abstract class BlockState {
       return { value: w.or(w.and(recordAll(w, f), w.c(f.mask)), kept), materializes: (f.mask & ~defined & ARITH) !== 0 };
     }
     if (this.eager) return { value: w.and(w.load32(w.c(L.FLAGS)), w.c(ARITH)), materializes: false };
-    return null;
+    // Only memory knows them: derived at run time (the value carries bit 1 itself when setEager would force it).
+    return { value: memoryArithFlags(w, defined, [this.temp(), this.temp(), this.temp(), this.temp()]), materializes: false };
   }
 
   /** SF, ZF and PF of a `size`-bit result (zero-extended), as EFLAGS bits. */

@@ -157,3 +157,56 @@ export function memoryCF(w: WasmBuilder, t0: number, t1: number): Expr {
     w.and(ld(L.FLAGS), w.c(CF)),
   );
 }
+
+/**
+ * The six arithmetic flags as memory holds them, concrete (EFLAGS bits): FLAGS
+ * where LAZY_MASK leaves them concrete, else derived from the stored record
+ * (lazy-flags.ts lazyAll, with the operation known only at run time). Plus
+ * EFLAGS bit 1 when a lazy flag outside `defined` survives, as lazy-flags.ts
+ * setEager materializes then. `t` are four temporaries.
+ */
+export function memoryArithFlags(w: WasmBuilder, defined: number, t: readonly [number, number, number, number]): Expr {
+  const [mask, res, x, size] = t;
+  const ld = (a: number): Expr => w.load32(w.c(a));
+  const op = (): Expr => ld(L.LAZY_OP);
+  const is = (k: LazyOp): Expr => w.eq(op(), w.c(k));
+  const sign = (e: Expr): Expr => w.and(w.shrU(e, w.sub(w.get(size), w.c(1))), w.c(1));
+  const addLike = (): Expr => w.or(is(LazyOp.ADD), is(LazyOp.ADC));
+  // OF: ADD/ADC sign of (dst ^ res) & (src ^ res); SUB/SBB sign of (dst ^ src) & (dst ^ res).
+  const ofWord = w.select(
+    addLike(),
+    w.and(w.xor(ld(L.LAZY_DST), w.get(res)), w.xor(ld(L.LAZY_SRC), w.get(res))),
+    w.and(w.xor(ld(L.LAZY_DST), ld(L.LAZY_SRC)), w.xor(ld(L.LAZY_DST), w.get(res))),
+  );
+  const arith = [
+    w.set(x, w.or(w.or(w.and(w.xor(w.xor(ld(L.LAZY_DST), ld(L.LAZY_SRC)), w.get(res)), w.c(AF)), memoryCFOfRecord(w)), w.shl(sign(ofWord), w.c(11)))),
+  ];
+  const szp = w.or(
+    w.or(w.shl(w.eqz(w.and(w.popcnt8(w.get(res)), w.c(1))), w.c(2)), w.shl(w.eqz(w.get(res)), w.c(6))),
+    w.shl(sign(w.get(res)), w.c(7)),
+  );
+  const lazyAll = w.blockValue(
+    [w.set(res, ld(L.LAZY_RES)), w.set(size, ld(L.LAZY_SIZE)), w.set(x, w.c(0)), w.if(w.ne(op(), w.c(LazyOp.LOGIC)), arith)],
+    w.or(szp, w.get(x)),
+  );
+  const merged = w.or(w.and(ld(L.FLAGS), w.xor(w.get(mask), w.c(ARITH))), w.and(lazyAll, w.get(mask)));
+  const bit1 = w.select(w.and(w.get(mask), w.c(ARITH & ~defined)), w.c(2), w.c(0));
+  return w.blockValue(
+    [w.set(mask, w.and(ld(L.LAZY_MASK), w.c(ARITH)))],
+    w.ifValue(w.get(mask), w.or(merged, bit1), w.and(ld(L.FLAGS), w.c(ARITH))),
+  );
+}
+
+/** CF (0/1) of the record stored in memory (lazy-flags.ts lazyCF), whatever LAZY_MASK says. */
+function memoryCFOfRecord(w: WasmBuilder): Expr {
+  const ld = (a: number): Expr => w.load32(w.c(a));
+  const is = (k: LazyOp): Expr => w.eq(ld(L.LAZY_OP), w.c(k));
+  const addLike = (): Expr => w.or(is(LazyOp.ADD), is(LazyOp.ADC));
+  const a = (): Expr => w.select(addLike(), ld(L.LAZY_RES), ld(L.LAZY_DST));
+  const b = (): Expr => w.select(addLike(), ld(L.LAZY_DST), ld(L.LAZY_SRC));
+  const cin = w.and(
+    w.select(is(LazyOp.ADC), w.sub(w.sub(ld(L.LAZY_RES), ld(L.LAZY_DST)), ld(L.LAZY_SRC)), w.select(is(LazyOp.SBB), w.sub(w.sub(ld(L.LAZY_DST), ld(L.LAZY_SRC)), ld(L.LAZY_RES)), w.c(0))),
+    w.c(1),
+  );
+  return w.select(cin, w.leU(a(), b()), w.ltU(a(), b()));
+}

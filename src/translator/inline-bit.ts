@@ -2,8 +2,7 @@
 // zero source sets ZF and leaves the destination alone, else the bit index
 // goes to the destination and ZF is cleared. Only ZF is defined here: the
 // other arithmetic flags keep their values, made concrete as lazy-flags.ts
-// setEager does, so the flags must be known at compile time (in locals or
-// eager); when only memory knows them the handler runs.
+// setEager does (from the locals, or derived from memory at run time).
 import { ZF } from '../arch/flags.js';
 import type { InlineEmitter } from './codegen.js';
 import { canRM, readRM } from './operands.js';
@@ -12,7 +11,6 @@ function scan(reverse: boolean): InlineEmitter {
   return (g, i) => {
     if (!canRM(g, i, false)) return false;
     const now = g.arithFlagsNow(ZF);
-    if (now === null) return false;
     const w = g.w;
     const v = g.temp();
     g.push(w.set(v, readRM(g, i, 32)));

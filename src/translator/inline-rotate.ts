@@ -2,7 +2,7 @@
 // src/semantics/shift.ts shiftOp does: only CF and OF are defined (CF the bit
 // rotated into the low or high end, OF from the top bits of the result); the
 // other arithmetic flags keep their values, made concrete as lazy-flags.ts
-// setEager does, so they must be known at compile time (in locals or eager).
+// setEager does (from the locals, or derived from memory at run time).
 // A count that masks to 0 changes nothing and is left to the handler (it
 // still checks a memory operand for writing), as are CL counts.
 import { CF, OF } from '../arch/flags.js';
@@ -16,7 +16,6 @@ function rotate(left: boolean, countOf: (i: CachedInsn) => number): InlineEmitte
     const n = countOf(i) & 31;
     if (n === 0 || !canRM(g, i, true)) return false;
     const now = g.arithFlagsNow(CF | OF);
-    if (now === null) return false;
     const w = g.w;
     // The flags as they stand before the rotate (their locals may be reused below).
     const before = g.temp();

@@ -2,7 +2,8 @@
 // form is encoded with random operands (registers, memory in the data region,
 // memory across a page boundary, unmapped memory), preceded by a random
 // flag-setting instruction (so CMP/TEST fusion and the CF merge of INC/DEC
-// are exercised), then run by the interpreter and by translated code.
+// are exercised; in every other case a JMP between them leaves the record in
+// memory), then run by the interpreter and by translated code.
 import { describe, expect, it } from 'vitest';
 import { FORMS } from '../../src/arch/table.js';
 import type { InsnForm } from '../../src/arch/types.js';
@@ -79,7 +80,8 @@ describe('inline emitters', () => {
         const setter = BY_TEXT.get(rng.pick(FLAG_SETTERS))!;
         const pre = encode(setter, { reg: rng.below(8), rm: { reg: rng.below(8) }, imms: setter.imms.map(() => value(rng)) });
         const { bytes, ebx } = instance(form, rng);
-        const code = Uint8Array.from([...pre, ...bytes]);
+        // Every other case starts the form's block after a JMP, so it finds the flag record in memory.
+        const code = Uint8Array.from([...pre, ...(k % 2 === 1 ? [0xeb, 0x00] : []), ...bytes]);
         const regs = Array.from({ length: 8 }, () => value(rng));
         regs[3] = ebx;
         // String forms address through ESI/EDI: mostly the data region, sometimes across a page end.
