@@ -17,7 +17,7 @@ import {
 } from './build-data.js';
 import { buildControl, buildPrivileged, buildStack, buildString, buildTrap } from './build-flow.js';
 import { Draft } from './draft.js';
-import { runNative, type NativeResult } from './native.js';
+import { runNative, type NativeInput, type NativeResult } from './native.js';
 
 /** Cases generated per form, by family. */
 export const CASES_PER_FORM: Readonly<Record<string, number>> = {
@@ -76,9 +76,15 @@ export interface Pending {
   draft: Draft;
 }
 
+/** Runs a batch of cases on the real CPU (runNative, or long mode's runLongMode). */
+export type NativeRunner = (cases: readonly NativeInput[]) => NativeResult[];
+
 /** Runs drafts natively and returns their stored form; timeouts are dropped (and counted). */
-export function record(pending: readonly Pending[]): { cases: StoredCase[]; timeouts: string[] } {
-  const results = runNative(
+export function record(
+  pending: readonly Pending[],
+  run: NativeRunner = runNative,
+): { cases: StoredCase[]; timeouts: string[] } {
+  const results = run(
     pending.map((p) => ({
       code: Uint8Array.from(p.draft.code),
       memSeed: p.draft.memSeed,

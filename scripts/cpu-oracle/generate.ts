@@ -92,9 +92,10 @@ const index: FixtureIndex = {
 };
 const indexPath = join(outDir, 'index.json');
 if (existsSync(indexPath)) {
-  // Keep the random-sequence entry written by random-seq.ts.
+  // Keep the random-sequence entries written by random-seq.ts.
   const old = JSON.parse(readFileSync(indexPath, 'utf8')) as FixtureIndex;
   if (old.sequences) index.sequences = old.sequences;
+  if (old.longModeSequences) index.longModeSequences = old.longModeSequences;
 }
 for (const f of families) writeFileSync(join(outDir, `${f}.json`), shardJson(f, byFamily.get(f) ?? []));
 writeFileSync(indexPath, `${JSON.stringify(index, null, 1)}\n`);

@@ -1,5 +1,6 @@
-// Talks to the native harness (harness.c): serializes cases, runs them in
-// batches through one process per batch, parses the results.
+// Talks to a native harness (harness.c, or harness64.c for long mode; both
+// speak the same protocol): serializes cases, runs them in batches through one
+// process per batch, parses the results.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -8,14 +9,35 @@ import { fileURLToPath } from 'node:url';
 import { DATA_SIZE, type MemRun } from '../../test/support/cpu-fixture.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const HARNESS_PATH = join(HERE, '.build', 'harness');
-const HARNESS_SOURCE = join(HERE, 'harness.c');
 
-/** Builds the harness (gcc -m32, from the gcc-multilib package) when it is missing or older than its source. */
-export function buildHarness(): void {
-  if (existsSync(HARNESS_PATH) && statSync(HARNESS_PATH).mtimeMs >= statSync(HARNESS_SOURCE).mtimeMs) return;
-  mkdirSync(dirname(HARNESS_PATH), { recursive: true });
-  execFileSync('gcc', ['-m32', '-O2', '-no-pie', '-Wall', '-Wextra', '-o', HARNESS_PATH, HARNESS_SOURCE], { stdio: 'inherit' });
+/** A native harness binary: where it is built, from what, with which gcc flags. */
+export interface Harness {
+  path: string;
+  source: string;
+  gccFlags: string[];
+}
+
+/** The 32-bit harness (gcc -m32, from the gcc-multilib package): needs a host that runs 32-bit code. */
+export const IA32_HARNESS: Harness = {
+  path: join(HERE, '.build', 'harness'),
+  source: join(HERE, 'harness.c'),
+  gccFlags: ['-m32', '-O2', '-no-pie'],
+};
+
+/** The 64-bit harness for long-mode re-encoded code (long-mode.ts): any x86-64 Linux host. */
+export const LONG_MODE_HARNESS: Harness = {
+  path: join(HERE, '.build', 'harness64'),
+  source: join(HERE, 'harness64.c'),
+  gccFlags: ['-O2'],
+};
+
+export const HARNESS_PATH = IA32_HARNESS.path;
+
+/** Builds a harness when it is missing or older than its source. */
+export function buildHarness(h: Harness = IA32_HARNESS): void {
+  if (existsSync(h.path) && statSync(h.path).mtimeMs >= statSync(h.source).mtimeMs) return;
+  mkdirSync(dirname(h.path), { recursive: true });
+  execFileSync('gcc', [...h.gccFlags, '-Wall', '-Wextra', '-o', h.path, h.source], { stdio: 'inherit' });
 }
 
 export interface NativeInput {
@@ -99,13 +121,13 @@ function parse(out: Buffer, expected: number): NativeResult[] {
   return results;
 }
 
-/** Runs every case on the real CPU, in order. */
-export function runNative(cases: readonly NativeInput[]): NativeResult[] {
-  buildHarness();
+/** Runs every case on the real CPU, in order, through harness `h`. */
+export function runNative(cases: readonly NativeInput[], h: Harness = IA32_HARNESS): NativeResult[] {
+  buildHarness(h);
   const results: NativeResult[] = [];
   for (let i = 0; i < cases.length; i += BATCH) {
     const batch = cases.slice(i, i + BATCH);
-    const run = spawnSync(HARNESS_PATH, [], { input: serialize(batch), maxBuffer: 1 << 30 });
+    const run = spawnSync(h.path, [], { input: serialize(batch), maxBuffer: 1 << 30 });
     if (run.error) throw run.error;
     if (run.status !== 0) throw new Error(`harness exited with ${run.status}: ${run.stderr.toString()}`);
     results.push(...parse(run.stdout, batch.length));

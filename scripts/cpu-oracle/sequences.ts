@@ -79,8 +79,15 @@ export interface SequencePlan {
 /**
  * Builds one sequence of `length` instructions from `pool`. String forms get
  * MOV ESI/EDI/ECX set-up instructions (part of the sequence) first.
+ * `noAddr16` leaves out 16-bit addressing (67), which long mode cannot express.
  */
-export function buildSequence(rng: Rng, pool: readonly InsnForm[], movImm32: InsnForm, length: number): SequencePlan {
+export function buildSequence(
+  rng: Rng,
+  pool: readonly InsnForm[],
+  movImm32: InsnForm,
+  length: number,
+  opts: { noAddr16?: boolean } = {},
+): SequencePlan {
   const d = new Draft(rng);
   d.undefFlags = 0;
   const steps: SequencePlan['steps'] = [];
@@ -98,7 +105,7 @@ export function buildSequence(rng: Rng, pool: readonly InsnForm[], movImm32: Ins
     const ops = parseOperands(form);
     // Register bit offsets on memory reach anywhere (SDM BT): BT* r/m, r run on registers only.
     const bitStringReg = /^BT/.test(form.mnemonic) && ops[1]?.kind === 'reg';
-    const plan = planOperands(d, form, { stableMem: true, rmIsReg: bitStringReg ? true : undefined });
+    const plan = planOperands(d, form, { stableMem: true, rmIsReg: bitStringReg ? true : undefined, noAddr16: opts.noAddr16 });
     let count: number | null = null;
     if (ops.some((o) => o.kind === 'one')) count = 1;
     for (const s of plan.slots) {

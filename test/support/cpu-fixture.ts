@@ -99,11 +99,20 @@ export interface StoredCase {
   ur?: number;
 }
 
+export interface SequenceShard {
+  file: string;
+  count: number;
+  seed: number;
+}
+
 export interface FixtureIndex {
   generator: string;
   seed: number;
   shards: { file: string; family: string; cases: number }[];
-  sequences?: { file: string; count: number; seed: number };
+  /** Random sequences recorded in a 32-bit process (harness.c). */
+  sequences?: SequenceShard;
+  /** Random sequences recorded in long mode (harness64.c, scripts/cpu-oracle/long-mode.ts), for hosts without 32-bit execution. */
+  longModeSequences?: SequenceShard;
   /** Forms iterated from the table, and why the others were not run. */
   forms: { covered: number; skipped: Record<string, string[]> };
 }
@@ -191,12 +200,19 @@ export function loadCpuFixtures(families?: readonly string[], dir = FIXTURE_DIR)
   return out;
 }
 
-/** The committed slice of random instruction sequences. */
+/** The sequence shards of an index: the 32-bit recording, then the long-mode one. */
+export function sequenceShards(index: FixtureIndex): SequenceShard[] {
+  return [index.sequences, index.longModeSequences].filter((s): s is SequenceShard => s !== undefined);
+}
+
+/** The committed slices of random instruction sequences (both recordings; replayed the same way). */
 export function loadRandomSequences(dir = FIXTURE_DIR): CpuCase[] {
-  const index = readIndex(dir);
-  if (!index.sequences) return [];
-  const path = join(dir, index.sequences.file);
-  return existsSync(path) ? loadShard(path) : [];
+  const out: CpuCase[] = [];
+  for (const s of sequenceShards(readIndex(dir))) {
+    const path = join(dir, s.file);
+    if (existsSync(path)) out.push(...loadShard(path));
+  }
+  return out;
 }
 
 /** What an emulator reports after running a case in the flat context. */
