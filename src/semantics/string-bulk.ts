@@ -86,17 +86,36 @@ export function bulkRepeat(c: Cpu, i: Insn, kind: StringKind, size: number, limi
     case StringKind.MOVS: {
       const span = k * bytes;
       const lo = back ? (k - 1) * bytes : 0;
-      if (Math.abs(ps - pd) >= span) ram.copyWithin(pd - lo, ps - lo, ps - lo + span);
+      // Element by element equals memmove (copyWithin) unless the copy runs into
+      // source bytes it has not read yet: a forward copy to a higher address, a
+      // backward one to a lower, closer than the run is long.
+      const memmoveSafe = Math.abs(ps - pd) >= span || (back ? pd >= ps : pd <= ps);
+      if (memmoveSafe) ram.copyWithin(pd - lo, ps - lo, ps - lo + span);
       else for (let j = 0; j < k; j++) store(ram, pd + j * step, bytes, load(ram, ps + j * step, bytes));
       break;
     }
     case StringKind.STOS: {
       const v = c.r[EAX];
-      if (bytes === 1) ram.fill(v & 0xff, back ? pd - (k - 1) : pd, (back ? pd : pd + k - 1) + 1);
-      else for (let j = 0; j < k; j++) store(ram, pd + j * step, bytes, v);
+      const start = back ? pd - (k - 1) * bytes : pd;
+      const span = k * bytes;
+      if (bytes === 1) {
+        ram.fill(v & 0xff, start, start + span);
+        break;
+      }
+      // Every element holds the same value: store one, then double the filled stretch.
+      store(ram, start, bytes, v);
+      for (let len = bytes; len < span; len *= 2) ram.copyWithin(start + len, start, start + Math.min(len, span - len));
       break;
     }
     default: {
+      if (kind === StringKind.SCAS && bytes === 1 && repne && !back) {
+        // REPNE SCASB forward: the native byte search finds the element that ends the repeat.
+        const acc = c.r[EAX] & 0xff;
+        const found = ram.subarray(pd, pd + k).indexOf(acc);
+        if (found >= 0) k = found + 1;
+        alu(c, AluOp.CMP, size, acc, ram[pd + k - 1]);
+        break;
+      }
       // CMPS / SCAS: stop at the element whose compare ends the repeat.
       const acc = bytes === 4 ? c.r[EAX] : c.r[EAX] & (bytes === 2 ? 0xffff : 0xff);
       let j = 0;

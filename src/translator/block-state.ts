@@ -59,6 +59,11 @@ export abstract class BlockState {
   private entryFlags = true;
   /** Registers loaded from memory, and whether the entry flags were read (for the loop form). */
   protected loadedMask = 0;
+  /**
+   * The flags the current instruction leaves are never observed (flag-liveness.ts):
+   * its eager flag stores are left out, and the compile-time flag state stays as it was.
+   */
+  flagsDead = false;
   protected entryFlagsRead = false;
 
   constructor(w: WasmBuilder) {
@@ -202,6 +207,7 @@ export abstract class BlockState {
    * previous record, lazy or not, is simply replaced.
    */
   setEagerFlags(values: Expr): void {
+    if (this.flagsDead) return;
     for (const e of this.eagerFlagStores(values)) this.push(e);
     this.flags = null;
     this.flagsDirty = false;
@@ -211,6 +217,7 @@ export abstract class BlockState {
   }
   /** The stores of setEagerFlags, for a branch that may not run (compile-time state untouched). */
   eagerFlagStores(values: Expr): Expr[] {
+    if (this.flagsDead) return [];
     const w = this.w;
     return [w.store32(w.c(L.FLAGS), w.or(w.and(w.load32(w.c(L.FLAGS)), w.c(~ARITH)), values)), w.store32(w.c(L.LAZY_MASK), w.c(0))];
   }

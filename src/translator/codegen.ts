@@ -18,6 +18,7 @@ import type { Expr, WasmBuilder } from './wasm.js';
 import type { FlagRecord } from './flag-exprs.js';
 import { BlockState, RegState, W_REG } from './block-state.js';
 import { continuationExit, pathLoops, type Region } from './superblock.js';
+import { flagsDeadAfter } from './flag-liveness.js';
 
 const LOOP_LABEL = 'again';
 
@@ -116,6 +117,7 @@ export class BlockCompiler extends BlockState {
       this.pos = k;
       this.nextEip = ((eip + i.length) & ipMask) >>> 0;
       this.exitReqUsed = false;
+      this.flagsDead = flagsDeadAfter(insns, k);
       const last = k === insns.length - 1;
       const emit = i.form < FORMS.length && !this.modeUncertain ? this.hooks.inline(i.form) : undefined;
       if (emit !== undefined && emit(this, i)) {

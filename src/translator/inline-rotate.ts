@@ -15,8 +15,12 @@ function rotate(left: boolean, countOf: (i: CachedInsn) => number): InlineEmitte
   return (g, i) => {
     const n = countOf(i) & 31;
     if (n === 0 || !canRM(g, i, true)) return false;
-    const now = g.arithFlagsNow(CF | OF);
     const w = g.w;
+    if (g.flagsDead) {
+      modifyRM32(g, i, (d) => (left ? w.rotl(d, w.c(n)) : w.rotr(d, w.c(n))));
+      return true;
+    }
+    const now = g.arithFlagsNow(CF | OF);
     // The flags as they stand before the rotate (their locals may be reused below).
     const before = g.temp();
     g.push(w.set(before, now.value));
