@@ -15,7 +15,8 @@ await build({
   ...common,
   entryPoints: ['src/cli/main.ts'],
   outfile: 'dist/x86dbt.mjs',
-  banner: { js: '#!/usr/bin/env node' },
+  // --no-liftoff: translated code and binaryen go straight to V8's optimizing tier (translator/wasm.ts).
+  banner: { js: '#!/usr/bin/env -S node --no-liftoff' },
 });
 await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.mjs' });
 // The benchmarks' one-measurement runner, bundled: a fresh process per

@@ -13,7 +13,7 @@ import { formatStatsTable, statsToJson } from '../stats/report.js';
 import { EVICTION_POLICIES, type EvictionPolicy } from '../tcache/tcache.js';
 
 const USAGE =
-  'x86dbt run <image> [--engine NAME] [--mem MB] [--cmdline S] [--load-address A] [--max-insns N] [--timeout S] [--stats] [--stats-json FILE] [--trace] [--stdin] [--no-chain] [--tc-size N] [--tc-policy flush|fifo] [--hot N]';
+  'x86dbt run <image> [--engine NAME] [--mem MB] [--cmdline S] [--load-address A] [--max-insns N] [--timeout S] [--stats] [--stats-json FILE] [--trace] [--stdin] [--no-chain] [--no-page-modules] [--tc-size N] [--tc-policy flush|fifo] [--hot N]';
 const FLAGS: FlagSpecs = {
   engine: { kind: 'string', help: `execution engine (${[...ENGINES.keys()].join(', ')})`, default: DEFAULT_ENGINE },
   mem: { kind: 'integer', help: 'guest RAM in MiB', default: String(DEFAULT_MEM_MB) },
@@ -26,6 +26,7 @@ const FLAGS: FlagSpecs = {
   trace: { kind: 'boolean', help: 'print every instruction to stderr before it runs (slow)' },
   stdin: { kind: 'boolean', help: "read standard input to its end first and feed it to COM1's receiver" },
   'no-chain': { kind: 'boolean', help: 'dbt: never chain blocks (every block returns to the dispatcher)' },
+  'no-page-modules': { kind: 'boolean', help: "dbt: never gather a page's blocks into one module (indirect branches then go through the jump cache)" },
   'tc-size': { kind: 'integer', help: 'dbt: translation cache capacity in blocks' },
   'tc-policy': { kind: 'string', help: 'dbt: eviction policy when the cache is full (flush, fifo)' },
   hot: { kind: 'integer', help: 'dbt: interpret a block this many times before translating it (0: translate at once)' },
@@ -45,6 +46,7 @@ function dbtTuning(flags: Record<string, string | number | boolean | undefined>)
     throw new UserError(`run: --tc-policy must be one of ${EVICTION_POLICIES.join(', ')}, got '${String(policy)}'`);
   }
   if (flags['no-chain']) t.chain = false;
+  if (flags['no-page-modules']) t.pageModules = false;
   if (flags['tc-size'] !== undefined) t.tcSize = flags['tc-size'];
   if (flags['tc-policy'] !== undefined) t.tcPolicy = flags['tc-policy'];
   if (flags.hot !== undefined) t.hot = flags.hot;

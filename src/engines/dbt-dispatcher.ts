@@ -45,6 +45,10 @@ export interface DbtOptions {
   optimize: boolean;
   /** Blocks per module at most (a hot block plus its same-page successors). */
   batch: number;
+  /** Gather a page's blocks into one module once indirect branches land there (translateRegion). */
+  pageModules: boolean;
+  /** Blocks per module at most when a page's known blocks are gathered into one. */
+  pageBatch: number;
 }
 
 export const DEFAULT_DBT_OPTIONS: DbtOptions = {
@@ -57,6 +61,8 @@ export const DEFAULT_DBT_OPTIONS: DbtOptions = {
   // they save: V8's optimizing tier already forwards locals and folds constants.
   optimize: false,
   batch: 16,
+  pageModules: true,
+  pageBatch: 64,
 };
 
 const W_EIP = L.EIP >> 2;
@@ -102,6 +108,8 @@ export class DbtDispatcher {
   private readonly hasHandler: Uint8Array;
   /** frame -> (offset << 1 | code32) -> executions so far, or UNTRANSLATABLE. */
   private hot = new Map<number, Map<number, number>>();
+  /** frame << 1 | code32 -> blocks in the page's last page module, and jump-cache misses landing in the page since. */
+  private pages = new Map<number, { built: number; indirect: number }>();
   // statistics
   interpretedInsns = 0;
   dispatches = 0;
@@ -160,12 +168,15 @@ export class DbtDispatcher {
   invalidateFrame(frame: number): void {
     this.tcache.invalidateFrame(frame);
     this.hot.delete(frame);
+    this.pages.delete(frame * 2);
+    this.pages.delete(frame * 2 + 1);
   }
 
   /** Drops every translation (e.g. after the system layer rewrote memory behind the TLB). */
   flush(): void {
     this.tcache.flush();
     this.hot.clear();
+    this.pages.clear();
   }
 
   get retired(): number {
@@ -225,7 +236,11 @@ export class DbtDispatcher {
         const mode = modeKeyOf(c);
         this.dispatches++;
         let b = phys >= 0 ? tc.find(phys, eip, mode) : null;
+        const retired = tc.stats.retired;
         if (b === null && phys >= 0) b = this.onMiss(phys, lin, eip, mode);
+        if (b !== null && prevExit === EXIT_INDIRECT && chain) b = this.onIndirect(b, phys, lin, eip, mode);
+        // The block that just ran may have been retired, its exit slot freed and handed out again.
+        if (tc.stats.retired !== retired) prevExit = EXIT_PLAIN;
         if (b !== null) {
           if (prevExit > 0) {
             if (chain) tc.link(prevExit, b);
@@ -330,6 +345,30 @@ export class DbtDispatcher {
     return first;
   }
 
+  /**
+   * An indirect branch (or a direct one into another page) that the jump
+   * cache missed landed on translated block `b`.
+   * Once such landings in a page have grown by half the page module's size,
+   * the page's blocks are gathered into one module (translateRegion), so
+   * these branches stay inside it from then on.
+   */
+  private onIndirect(b: TBlock, phys: number, lin: number, eip: number, mode: number): TBlock {
+    const page = this.pageOf(phys, mode);
+    page.indirect++;
+    if (!this.options.pageModules || page.indirect < Math.max(2, page.built / 2)) return b;
+    return this.translateRegion(phys, lin, eip, mode, true) ?? b;
+  }
+
+  private pageOf(phys: number, mode: number): { built: number; indirect: number } {
+    const key = (phys >>> PAGE_SHIFT) * 2 + (mode & MK_CODE32);
+    let page = this.pages.get(key);
+    if (page === undefined) {
+      page = { built: 0, indirect: 0 };
+      this.pages.set(key, page);
+    }
+    return page;
+  }
+
   /** The decoded block at (phys, lin) if it can be translated. */
   private guestBlock(phys: number, lin: number, eip: number, mode: number): GuestBlock | null {
     const decoded = this.interp.cache.lookup(phys, lin, (mode & MK_CODE32) !== 0);
@@ -338,23 +377,55 @@ export class DbtDispatcher {
     return buildBlock(phys, eip, mode, decoded.insns);
   }
 
-  /** Translates the block at `phys` plus same-page direct successors (up to `batch` blocks) as one module. */
-  private translateRegion(phys: number, lin: number, eip: number, mode: number): TBlock | null {
+  /**
+   * Translates the block at `phys` as one module with its same-page direct
+   * successors (up to `batch` blocks) — or, for a `rebuild` (onIndirect), with
+   * the page's known blocks (up to `pageBatch`: those translated before, then
+   * those about to turn hot), retiring their old translations: indirect
+   * branches and direct exits between them then stay inside the module
+   * (translator/codegen.ts).
+   */
+  private translateRegion(phys: number, lin: number, eip: number, mode: number, rebuild = false): TBlock | null {
     const head = this.guestBlock(phys, lin, eip, mode);
     if (head === null) return null;
     const t0 = performance.now();
+    const frame = phys >>> PAGE_SHIFT;
+    // Blocks of this page under the same mode and the same EIP-to-frame relation.
+    const related = (b: TBlock): boolean => b.guest.modeKey === mode && b.guest.eip - eip === b.guest.phys - phys;
+    const live = rebuild ? this.tcache.blocksOfFrame(frame).filter(related) : [];
+    // A module never holds more blocks than the cache.
+    const limit = Math.min(rebuild ? this.options.pageBatch : this.options.batch, this.tcache.capacity);
     const batch: GuestBlock[] = [head];
     const seen = new Set<number>([eip]);
-    for (let k = 0; k < batch.length && batch.length < this.options.batch; k++) {
-      const g = batch[k];
-      for (const x of g.exits) {
-        if (x.kind !== ExitKind.DIRECT || !x.samePage || seen.has(x.target)) continue;
-        seen.add(x.target);
-        const tPhys = g.phys + (x.target - g.eip);
-        if (this.tcache.find(tPhys, x.target, mode) !== null) continue;
-        const next = this.guestBlock(tPhys, (lin + (x.target - eip)) | 0, x.target, mode);
-        if (next !== null && batch.length < this.options.batch) batch.push(next);
+    const ipMask = (mode & MK_CODE32) !== 0 ? 0xffffffff : 0xffff;
+    const add = (at: number): void => {
+      if (seen.has(at) || batch.length >= limit || at > ipMask) return;
+      seen.add(at);
+      const tPhys = phys + (at - eip);
+      if (!rebuild && this.tcache.find(tPhys, at, mode) !== null) return;
+      const next = this.guestBlock(tPhys, (lin + (at - eip)) | 0, at, mode);
+      if (next !== null) batch.push(next);
+    };
+    const successors = (): void => {
+      for (let k = 0; k < batch.length && batch.length < limit; k++) {
+        for (const x of batch[k].exits) if (x.kind === ExitKind.DIRECT && x.samePage) add(x.target);
       }
+    };
+    if (!rebuild) successors();
+    else {
+      // The page's translated blocks first (they ran hot), then those about to, then successors.
+      for (const b of live) add(b.guest.eip);
+      const counts = this.hot.get(frame);
+      const pageBase = eip - (phys & PAGE_MASK);
+      // Blocks about to turn hot too, the hottest first.
+      const warm = counts === undefined ? [] : [...counts].filter(([key, n]) => n * 2 >= this.options.hot && (key & 1) === (mode & MK_CODE32));
+      warm.sort((x, y) => y[1] - x[1]);
+      for (const [key] of warm) add((pageBase + (key >> 1)) >>> 0);
+      successors();
+      // Only the blocks the new module translates again give way to it.
+      const again = new Set(batch.map((g) => g.eip));
+      this.tcache.retire(live.filter((b) => again.has(b.guest.eip)));
+      Object.assign(this.pageOf(phys, mode), { built: batch.length, indirect: 0 });
     }
     this.tcache.makeRoom(batch.length);
     const result = translateBatch(batch, {
@@ -416,6 +487,7 @@ export class DbtDispatcher {
           { name: 'jump cache fills', value: t.jumpCacheFills },
           { name: 'live blocks', value: this.tcache.size },
           { name: 'modules compiled', value: t.modules },
+          { name: 'blocks retired into page modules', value: t.retired },
           { name: 'evictions', value: t.evictions },
           { name: 'flushes', value: t.flushes },
           { name: 'invalidations (frames)', value: t.invalidations },
@@ -457,7 +529,7 @@ export class DbtDispatcher {
 /** The function every unlinked table slot holds: returns straight to the dispatcher. */
 function makeStub(memory: WebAssembly.Memory): () => void {
   const w = new WasmBuilder(memory.buffer.byteLength / 65536, 0);
-  w.addBlockFunction('stub', 0, [w.ret()]);
+  w.addExportedFunction('stub', 0, [w.ret()]);
   const table = new WebAssembly.Table({ initial: 1, element: 'anyfunc' });
   return instantiate(w.finish(false), memory, table, {}).stub as () => void;
 }

@@ -45,6 +45,8 @@ export interface TcacheStats {
   invalidatedBlocks: number;
   links: number;
   jumpCacheFills: number;
+  /** Blocks dropped because a page module translated them again. */
+  retired: number;
 }
 
 const TABLE_GROW = 1024;
@@ -72,7 +74,7 @@ export class TranslationCache {
   private readonly words: Int32Array;
   readonly stats: TcacheStats = {
     lookups: 0, hits: 0, misses: 0, blocks: 0, modules: 0, evictions: 0, flushes: 0,
-    invalidations: 0, invalidatedBlocks: 0, links: 0, jumpCacheFills: 0,
+    invalidations: 0, invalidatedBlocks: 0, links: 0, jumpCacheFills: 0, retired: 0,
   };
   /** Called after blocks die (the engine forgets hotness and registry entries if it wants). */
   onFlush: () => void = () => {};
@@ -216,6 +218,32 @@ export class TranslationCache {
       this.words[at + k * 4] = 0;
       this.words[at + k * 4 + 2] = -1;
     }
+  }
+
+  /** The live blocks built from physical `frame`. */
+  blocksOfFrame(frame: number): TBlock[] {
+    const out: TBlock[] = [];
+    const byOffset = this.frames.get(frame);
+    if (byOffset !== undefined) for (const first of byOffset.values()) for (let b: TBlock | null = first; b !== null; b = b.next) out.push(b);
+    return out;
+  }
+
+  /**
+   * Drops blocks that a new module translates again (a page's blocks
+   * gathered into one module), with every other block of their modules:
+   * blocks of one module tail-call each other directly, so a survivor could
+   * still run a dropped block, whose exit slots are freed and handed out again.
+   */
+  retire(blocks: readonly TBlock[]): void {
+    if (blocks.length === 0) return;
+    for (const m of new Set(blocks.map((b) => b.module))) {
+      for (const b of m.blocks) {
+        if (b.dead) continue;
+        this.kill(b);
+        this.stats.retired++;
+      }
+    }
+    this.clearJumpCache();
   }
 
   /** Drops every block built from physical `frame` (the guest wrote to it). */

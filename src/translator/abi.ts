@@ -40,6 +40,21 @@ if (JUMP_CACHE + JUMP_CACHE_ENTRIES * JUMP_CACHE_ENTRY > SCRATCH_BASE + SCRATCH_
   throw new Error('translator/abi: jump cache does not fit the scratch area');
 }
 
+/**
+ * Parameters of every block function: the budget left and the blocks run so
+ * far in this call chain. A block hands them straight to a block of its own
+ * module (a direct tail call), so neither goes through memory there; each
+ * block also has an exported `() -> ()` entry that reads the budget from the
+ * state block, for the dispatcher and the table. (Passing the eight guest
+ * registers too was measured slower: every block then keeps all of them
+ * live, and writes all of them back when it leaves the module.)
+ */
+export const PARAM_BUDGET = 0;
+export const PARAM_BLOCKS = 1;
+export const BLOCK_PARAMS = 2;
+/** Local holding guest register `r` (after the parameters). */
+export const REG_LOCAL = (r: number): number => BLOCK_PARAMS + r;
+
 /** Jump-cache index of an EIP (the same hash in wasm and in the dispatcher). */
 export function jumpCacheIndex(eip: number): number {
   return (eip ^ (eip >>> JUMP_CACHE_BITS)) & (JUMP_CACHE_ENTRIES - 1);

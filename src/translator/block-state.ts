@@ -6,7 +6,7 @@
 import * as L from '../cpu/layout.js';
 import { ARITH, CF } from '../arch/flags.js';
 import type { LazyOp } from '../cpu/lazy-flags.js';
-import { Callout } from './abi.js';
+import { Callout, REG_LOCAL } from './abi.js';
 import { eagerCondition, FIRST_TEMP, type FlagRecord, LOC_DST, LOC_RES, LOC_SRC, memoryArithFlags, memoryCF, recordAll, recordCF, recordCondition } from './flag-exprs.js';
 import type { Expr, WasmBuilder } from './wasm.js';
 
@@ -57,14 +57,14 @@ export abstract class BlockState {
   protected flagsMaybe = false;
   /** No flag-setting form compiled yet (the flags are the block's entry flags). */
   private entryFlags = true;
-  /** Registers loaded from memory, and whether the entry flags were read (for the loop form). */
-  protected loadedMask = 0;
   /**
    * The flags the current instruction leaves are never observed (flag-liveness.ts):
    * its eager flag stores are left out, and the compile-time flag state stays as it was.
    */
   flagsDead = false;
+  /** Whether the entry flags were read, and which registers the code touched (for the loop form). */
   protected entryFlagsRead = false;
+  protected usedRegs = 0;
 
   constructor(w: WasmBuilder) {
     this.w = w;
@@ -102,9 +102,9 @@ export abstract class BlockState {
   // ---- registers ----
 
   protected ensure(r: number): void {
+    this.usedRegs |= 1 << r;
     if (this.regs[r] === RegState.UNLOADED) {
-      this.loadedMask |= 1 << r;
-      this.push(this.w.set(r, this.w.load32(this.w.c(W_REG(r)))));
+      this.push(this.w.set(REG_LOCAL(r), this.w.load32(this.w.c(W_REG(r)))));
       this.regs[r] = RegState.CLEAN;
     }
   }
@@ -114,10 +114,11 @@ export abstract class BlockState {
   }
   reg32(r: number): Expr {
     this.ensure(r);
-    return this.w.get(r);
+    return this.w.get(REG_LOCAL(r));
   }
   setReg32(r: number, v: Expr): void {
-    this.push(this.w.set(r, v));
+    this.usedRegs |= 1 << r;
+    this.push(this.w.set(REG_LOCAL(r), v));
     this.regs[r] = RegState.DIRTY;
   }
   /** Register `n` of width `size`, zero-extended (AL..BH for 8-bit n = 0..7). */
@@ -148,7 +149,7 @@ export abstract class BlockState {
   protected writeBackStatements(): Expr[] {
     const w = this.w;
     const out: Expr[] = [];
-    for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(r)));
+    for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(REG_LOCAL(r))));
     if (this.flags !== null && this.flagsDirty) out.push(...this.flagStores());
     // The budget may live in a local: memory must have it before a slow path (the retired count derives from it).
     if (this.run !== null) out.push(w.store32(w.c(L.BUDGET), w.get(this.run.budget)));

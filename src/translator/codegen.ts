@@ -11,7 +11,7 @@ import { FORMS } from '../arch/table.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { FORM_GP, FORM_UD } from '../interp/code-cache.js';
 import { PAGE_MASK, T_CODE, T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from '../mem/tlb-entry.js';
-import { BLOCKS_RUN, Callout, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, JUMP_CACHE, JUMP_CACHE_BITS, JUMP_CACHE_ENTRIES, SLOT_JUMP_CACHE } from './abi.js';
+import { BLOCKS_RUN, Callout, PARAM_BLOCKS, PARAM_BUDGET, REG_LOCAL, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, JUMP_CACHE, JUMP_CACHE_BITS, JUMP_CACHE_ENTRIES, SLOT_JUMP_CACHE } from './abi.js';
 import { ExitKind, type GuestBlock } from './block.js';
 import { MK_USER } from './mode.js';
 import type { Expr, WasmBuilder } from './wasm.js';
@@ -21,6 +21,8 @@ import { continuationExit, pathLoops, type Region } from './superblock.js';
 import { flagsDeadAfter } from './flag-liveness.js';
 
 const LOOP_LABEL = 'again';
+/** Widest EIP range of a module's blocks an indirect branch dispatches over with one br_table (a page). */
+const MAX_DISPATCH_SPAN = 4096;
 
 export type { FlagRecord } from './flag-exprs.js';
 
@@ -58,11 +60,13 @@ export class BlockCompiler extends BlockState {
   callouts = 0;
   // What a probe compilation (the body compiled once, then thrown away) learns for the loop form.
   private probing = false;
-  private backEdges: { flags: FlagRecord | null; dirtyMask: number }[] = [];
+  private backEdges: { flags: FlagRecord | null }[] = [];
   /** Blocks compiled into this function so far, and the next one (superblock.ts). */
   private readonly visited = new Set<GuestBlock>();
   private continuation: GuestBlock | null = null;
   private exitSlots: readonly number[];
+  /** Indirect dispatches emitted (their labels must be unique in the function). */
+  private dispatchSeq = 0;
   private exitDirect: readonly (string | null)[];
 
   constructor(
@@ -90,6 +94,8 @@ export class BlockCompiler extends BlockState {
   /** Compiles the block into a function body; returns it with the local count. */
   compile(): { body: Expr[]; locals: number } {
     const w = this.w;
+    // The budget and the blocks-run count arrive as parameters (translator/abi.ts).
+    this.run = { budget: PARAM_BUDGET, blocks: PARAM_BLOCKS };
     this.exitReq = this.temp();
     const pre = this.probing ? [] : this.tryLoop();
     for (let g: GuestBlock | null = this.head; g !== null; g = this.continuation) {
@@ -141,9 +147,10 @@ export class BlockCompiler extends BlockState {
    * in locals across iterations, and the budget and the blocks-run count are
    * kept in locals and stored only when the function leaves (or before a slow
    * path, which may fault). Only bodies compiled without callouts qualify: a
-   * first, thrown away compilation tells which registers the body reads and
-   * writes, the flag records at its back edges and whether it reads the
-   * flags it entered with. Returns the statements to run before the loop.
+   * first, thrown away compilation tells the flag records at its back edges
+   * and whether it reads the flags it entered with (registers, budget and
+   * count are the function's parameters, in locals already). Returns the
+   * statements to run before the loop.
    */
   private tryLoop(): Expr[] {
     const w = this.w;
@@ -154,17 +161,13 @@ export class BlockCompiler extends BlockState {
     probe.compile();
     const ends = probe.backEdges;
     if (probe.callouts > 0 || ends.length === 0) return [];
-    const dirtyMask = ends.reduce((m, e) => m | e.dirtyMask, 0);
+    // The registers the body touches are loaded before the loop (and written back when it leaves).
     const pre: Expr[] = [];
     for (let r = 0; r < 8; r++) {
-      const bit = 1 << r;
-      if (((probe.loadedMask | dirtyMask) & bit) === 0) continue;
-      pre.push(w.set(r, w.load32(w.c(W_REG(r)))));
-      this.regs[r] = (dirtyMask & bit) !== 0 ? RegState.DIRTY : RegState.CLEAN;
+      if ((probe.usedRegs & (1 << r)) === 0) continue;
+      pre.push(w.set(REG_LOCAL(r), w.load32(w.c(W_REG(r)))));
+      this.regs[r] = RegState.DIRTY;
     }
-    const budget = this.temp();
-    pre.push(w.set(budget, w.load32(w.c(L.BUDGET))));
-    this.run = { budget, blocks: this.temp() };
     // The head's flags stay in locals when every back edge leaves the same record and the body sets it before reading it.
     const r0 = ends[0].flags;
     const same = r0 !== null && ends.every((e) => e.flags !== null && e.flags.op === r0.op && e.flags.size === r0.size && e.flags.mask === r0.mask);
@@ -185,9 +188,7 @@ export class BlockCompiler extends BlockState {
     const back = ex.map((e, k) => e.kind === ExitKind.DIRECT && this.exitDirect[k] !== null && this.region?.named(this.exitDirect[k]!) === this.head);
     if (!back.includes(true)) return;
     if (this.probing) {
-      let dirtyMask = 0;
-      for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) dirtyMask |= 1 << r;
-      this.backEdges.push({ flags: this.flags === null ? null : { ...this.flags }, dirtyMask });
+      this.backEdges.push({ flags: this.flags === null ? null : { ...this.flags } });
     }
     const lp = this.loop;
     const run = this.run;
@@ -416,14 +417,22 @@ export class BlockCompiler extends BlockState {
     const w = this.w;
     const ex = this.block.exits;
     const z = 1 - a;
-    const out = this.writeBackStatements();
-    out.push(this.countBlock());
+    const out: Expr[] = [];
     const b = this.temp();
-    out.push(w.store32(w.c(L.BUDGET), w.tee(b, this.budgetLeft(retired))));
+    out.push(w.set(b, this.budgetLeft(retired)));
+    // A block of this module takes the registers as they are (unless the
+    // budget ran out, or a write invalidated code: then the dispatcher decides).
+    const direct = (k: number): string | null => (k < ex.length ? this.exitDirect[k] : null);
+    if (direct(a) !== null || (c !== null && direct(z) !== null)) {
+      const hand = (k: number): Expr[] => (direct(k) !== null ? this.handOff(direct(k)!, b) : []);
+      out.push(w.if(w.and(w.gtS(w.get(b), w.c(0)), w.eqz(w.get(this.exitReq))), c === null ? hand(a) : [w.if(w.get(c), hand(a), hand(z))]));
+    }
+    out.push(...this.writeBackStatements());
+    out.push(this.countBlock());
+    out.push(w.store32(w.c(L.BUDGET), w.get(b)));
     const slot = (k: number): number => (this.exitDirect[k] ? -1 : (this.exitSlots[k] ?? -1));
     const chainTo = (k: number): Expr[] => {
-      const name = this.exitDirect[k];
-      if (name) return [w.chainDirect(name)];
+      if (direct(k) !== null) return [];
       const s = slot(k);
       if (s === SLOT_JUMP_CACHE) return this.jumpCacheChain(() => w.c(ex[k].target));
       // EIP and the slot are stored before the tail call: an unlinked slot
@@ -435,6 +444,53 @@ export class BlockCompiler extends BlockState {
     out.push(w.store32(w.c(L.EIP), pick(ex[a].target, ex.length > 1 ? ex[z].target : 0)));
     out.push(w.store32(w.c(EXIT_SLOT), pick(slot(a), ex.length > 1 ? slot(z) : -1)), w.ret());
     return out;
+  }
+
+  /**
+   * Tail-calls block function `name` of this module with the budget left in
+   * local `left` and one more block run; dirty registers and the flags go to
+   * memory first, where every block finds them.
+   */
+  private handOff(name: string, left: number): Expr[] {
+    return [...this.stateHandOff(), this.handOffCall(name, left)];
+  }
+  /** Dirty registers and the flag record to memory, where the next block finds them. */
+  private stateHandOff(): Expr[] {
+    const w = this.w;
+    const out: Expr[] = [];
+    for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(REG_LOCAL(r))));
+    if (this.flags !== null && this.flagsDirty) out.push(...this.flagStores());
+    return out;
+  }
+  private handOffCall(name: string, left: number): Expr {
+    const w = this.w;
+    return w.chainDirect(name, [w.get(left), w.add(w.get(this.run!.blocks), w.c(1))]);
+  }
+
+  /**
+   * An indirect branch to a block of this module (local `t` holds the
+   * target EIP) hands off to it directly: a br_table over the EIPs the
+   * module's blocks start at. Same page, same mode and same CS as this block,
+   * so the target EIP alone identifies the block. Falls through otherwise.
+   */
+  private moduleDispatch(t: number, retired: number): void {
+    const entries = this.region?.entries ?? [];
+    if (entries.length === 0 || this.modeUncertain) return;
+    const w = this.w;
+    const min = entries[0].eip;
+    const span = entries[entries.length - 1].eip - min + 1;
+    if (span > MAX_DISPATCH_SPAN) return;
+    const left = this.temp();
+    this.push(w.set(left, this.budgetLeft(retired)));
+    const tag = `d${this.dispatchSeq++}`;
+    const miss = `${tag}miss`;
+    const labels = new Array<string>(span).fill(miss);
+    entries.forEach((e, k) => (labels[e.eip - min] = `${tag}c${k}`));
+    let inner: Expr[] = [w.brTable(labels, miss, w.sub(w.get(t), w.c(min)))];
+    entries.forEach((e, k) => {
+      inner = [w.labeled(`${tag}c${k}`, inner), this.handOffCall(e.name, left)];
+    });
+    this.push(w.if(w.and(w.gtS(w.get(left), w.c(0)), w.eqz(w.get(this.exitReq))), [...this.stateHandOff(), w.labeled(miss, inner)]));
   }
 
   /** Ends the block at its natural end: the fall-through exit (the block's single direct exit). */
@@ -469,6 +525,7 @@ export class BlockCompiler extends BlockState {
     const n = this.pos + 1;
     const t = this.temp();
     this.push(w.set(t, target));
+    this.moduleDispatch(t, n);
     const out = this.writeBackStatements();
     out.push(w.store32(w.c(L.EIP), w.get(t)));
     out.push(this.countBlock());

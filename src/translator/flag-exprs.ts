@@ -7,11 +7,11 @@ import { AF, ARITH, CF } from '../arch/flags.js';
 import { LazyOp } from '../cpu/lazy-flags.js';
 import type { Expr, WasmBuilder } from './wasm.js';
 
-/** Locals: 0-7 guest registers, then the lazy record, then temporaries. */
-export const LOC_DST = 8;
-export const LOC_SRC = 9;
-export const LOC_RES = 10;
-export const FIRST_TEMP = 11;
+/** Locals: the block function's parameters (translator/abi.ts), then the lazy record, then temporaries. */
+export const LOC_DST = 10;
+export const LOC_SRC = 11;
+export const LOC_RES = 12;
+export const FIRST_TEMP = 13;
 
 /** Compile-time knowledge of the arithmetic flags. */
 export interface FlagRecord {

@@ -5,7 +5,8 @@
 import { FORMS } from '../arch/table.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { Vmm } from '../vmm/vmm.js';
-import { Callout, SLOT_JUMP_CACHE } from './abi.js';
+import * as L from '../cpu/layout.js';
+import { BLOCK_PARAMS, Callout, SLOT_JUMP_CACHE } from './abi.js';
 import { ExitKind, type GuestBlock } from './block.js';
 import { BlockCompiler } from './codegen.js';
 import type { Region } from './superblock.js';
@@ -92,12 +93,16 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
       byName.set(`b${n}`, guest);
     }
     // Superblocks only with chaining on (off, every block must return to the dispatcher).
-    const region: Region | undefined = o.chain ? { plan: (g) => plans.get(g)!, named: (name) => byName.get(name) } : undefined;
+    const entries = guests.map((g, n) => ({ eip: g.eip, name: `b${n}` })).sort((x, y) => x.eip - y.eip);
+    const region: Region | undefined = o.chain ? { plan: (g) => plans.get(g)!, named: (name) => byName.get(name), entries } : undefined;
     for (const [n, guest] of guests.entries()) {
       const { exitSlots, exitDirect, entrySlot } = plans.get(guest)!;
       const g = new BlockCompiler(w, guest, hooks, exitSlots, exitDirect, region);
       const { body, locals } = g.compile();
-      w.addBlockFunction(`b${n}`, locals, body);
+      w.addBlockFunction(`b${n}`, BLOCK_PARAMS, locals, body);
+      // The entry the dispatcher and the table call: parameters from the state block.
+      const args = [w.load32(w.c(L.BUDGET)), w.c(0)];
+      w.addExportedFunction(`e${n}`, 0, [w.chainDirect(`b${n}`, args)]);
       inlinedInsns += g.inlined;
       calloutInsns += g.callouts;
       planned.push({ guest, entrySlot, exitSlots });
@@ -108,6 +113,6 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
   }
   const binary = w.finish(o.optimize);
   const exports = instantiate(binary, o.memory, o.table, o.hostFunctions);
-  const blocks = planned.map((p, n) => ({ ...p, fn: exports[`b${n}`] as () => void }));
+  const blocks = planned.map((p, n) => ({ ...p, fn: exports[`e${n}`] as () => void }));
   return { blocks, wasmBytes: binary.length, inlinedInsns, calloutInsns };
 }

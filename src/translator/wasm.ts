@@ -6,6 +6,7 @@
 // only the features Node 20 runs: MVP, tail calls, sign extension, bulk
 // memory, mutable globals and non-trapping float conversion.
 import binaryen from 'binaryen';
+import v8 from 'node:v8';
 
 /** A binaryen expression reference. */
 export type Expr = number;
@@ -54,18 +55,24 @@ export class WasmBuilder {
   }
 
   /** Adds an exported `() -> ()` function with `locals` i32 locals. */
-  addBlockFunction(name: string, locals: number, body: Expr[]): void {
+  addExportedFunction(name: string, locals: number, body: Expr[]): void {
     this.m.addFunction(name, NONE, NONE, new Array<number>(locals).fill(I32), this.m.block(null, body, NONE));
     this.m.addFunctionExport(name, name);
   }
 
-  /** Validates, optimizes and emits the module; the builder is unusable afterwards. */
+  /** Adds a block function: `params` i32 parameters, `locals` i32 locals in all (parameters included). */
+  addBlockFunction(name: string, params: number, locals: number, body: Expr[]): void {
+    const vars = new Array<number>(locals - params).fill(I32);
+    this.m.addFunction(name, binaryen.createType(new Array<number>(params).fill(I32)), NONE, vars, this.m.block(null, body, NONE));
+  }
+
+  /**
+   * Optimizes and emits the module; the builder is unusable afterwards.
+   * binaryen's validator is not run (it cost a sixth of the translation
+   * time): V8 validates every module it compiles, and instantiate() reports
+   * what it rejects.
+   */
   finish(optimize: boolean): Uint8Array {
-    if (!this.m.validate()) {
-      const text = this.m.emitText();
-      this.dispose();
-      throw new Error(`translator: generated wasm failed validation\n${text.slice(0, 4000)}`);
-    }
     // binaryen's full optimize() costs ~100 ms per module whatever its size;
     // these function-local passes cost ~1-3 ms and do what matters here
     // (forward locals, fold constants, drop dead stores); V8 does the rest.
@@ -254,9 +261,17 @@ export class WasmBuilder {
   chain(slot: Expr): Expr {
     return this.m.return_call_indirect(TABLE, slot, [], NONE, NONE);
   }
-  /** Direct tail call to a block function of the same module. */
-  chainDirect(name: string): Expr {
-    return this.m.return_call(name, [], NONE);
+  /** Direct tail call to a block function of the same module, handing it `args`. */
+  chainDirect(name: string, args: Expr[]): Expr {
+    return this.m.return_call(name, args, NONE);
+  }
+  /** A block statement that `br(label)` (or a br_table) leaves. */
+  labeled(label: string, body: Expr[]): Expr {
+    return this.m.block(label, body, NONE);
+  }
+  /** br_table: branches to `labels[index]`, or to `otherwise` when index is out of range. */
+  brTable(labels: string[], otherwise: string, index: Expr): Expr {
+    return this.m.switch(labels, otherwise, index);
   }
   /** A loop whose body may branch back to its start with br(label). */
   loop(label: string, body: Expr[]): Expr {
@@ -276,6 +291,22 @@ export class WasmBuilder {
   }
 }
 
+/**
+ * Translated code is hot by construction (blocks run interpreted until hot),
+ * so it goes straight to V8's optimizing tier: its baseline tier (Liftoff)
+ * runs it slower until tier-up, which on a one-second run costs more than
+ * the synchronous optimizing compile (bench/RESULTS.md). The flag is
+ * process-wide and applies to modules compiled after it is set; binaryen's
+ * own module, compiled at import, is not affected — the CLI starts Node with
+ * --no-liftoff, which speeds binaryen (and so translation) up as well.
+ */
+let optimizingTierOnly = false;
+function useOptimizingTier(): void {
+  if (optimizingTierOnly) return;
+  optimizingTierOnly = true;
+  v8.setFlagsFromString('--no-liftoff');
+}
+
 /** Instantiates an emitted module against the shared memory, table and host imports. */
 export function instantiate(
   binary: Uint8Array,
@@ -283,7 +314,13 @@ export function instantiate(
   table: WebAssembly.Table,
   hostFunctions: Record<string, (...args: number[]) => number | void>,
 ): WebAssembly.Exports {
-  const module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
+  useOptimizingTier();
+  let module: WebAssembly.Module;
+  try {
+    module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
+  } catch (e) {
+    throw new Error(`translator: generated wasm failed validation: ${e instanceof Error ? e.message : String(e)}`);
+  }
   const env: Record<string, WebAssembly.ImportValue> = { [IMPORT_MEMORY]: memory, [IMPORT_TABLE]: table };
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.kind === 'function') env[imp.name] = hostFunctions[imp.name];

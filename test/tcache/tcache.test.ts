@@ -46,6 +46,23 @@ describe('translation cache', () => {
     expect(pair.dbt.blocksRun).toBeGreaterThan(pair.dbt.wasmEntries * 5);
   });
 
+  it('gathers a page whose returns miss the jump cache into one module', () => {
+    const { diff, pair } = run(MANY_BLOCKS, { hot: 0 });
+    expect(diff).toBeNull();
+    expect(pair.dbt.tcache.stats.retired).toBeGreaterThan(0);
+    const off = run(MANY_BLOCKS, { hot: 0, pageModules: false });
+    expect(off.diff).toBeNull();
+    expect(off.pair.dbt.tcache.stats.retired).toBe(0);
+  });
+
+  it('retires whole modules when a page module takes only some of their blocks', () => {
+    // Small modules and a page module too small for the page: blocks left out
+    // of it must not survive next to retired blocks of their own module.
+    const { diff, pair } = run(MANY_BLOCKS, { hot: 0, batch: 3, pageBatch: 4 });
+    expect(diff).toBeNull();
+    expect(pair.dbt.tcache.stats.retired).toBeGreaterThan(0);
+  });
+
   it('evicts whole modules first-in first-out when full', () => {
     const { diff, pair } = run(MANY_BLOCKS, { hot: 0, tcSize: 8, policy: 'fifo', batch: 2 });
     expect(diff).toBeNull();
