@@ -6,7 +6,7 @@
 // bench/DBT-RESULTS.md.
 //
 //   npm run bench:dbt -- [--rounds 3] [--window 4] [--guests fib,sieve] [--variants default,no-chain] [--no-write]
-import { MEASURE_NODE_FLAGS } from './lib/node-flags.js';
+import { X86DBT_NODE_FLAGS } from './lib/node-flags.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -44,7 +44,7 @@ function benchCmdline(guest: string): string {
 }
 
 function measure(spec: RunSpec): RunMeasurement {
-  const out = execFileSync(process.execPath, [...MEASURE_NODE_FLAGS, 'dist/bench-run-one.mjs', JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = execFileSync(process.execPath, [...X86DBT_NODE_FLAGS, 'dist/bench-run-one.mjs', JSON.stringify(spec)], { encoding: 'utf8', maxBuffer: 1 << 26 });
   return JSON.parse(out.trim().split('\n').pop()!) as RunMeasurement;
 }
 
@@ -91,6 +91,6 @@ for (const guest of guests) {
   }
 }
 const table = markdownTable(['guest', 'variant', 'MIPS', 'translating', 'hit rate', 'chained', 'modules', 'evictions+flushes'], rows);
-const header = `# dbt variants\n\n${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}; ${rounds} round(s), medians, ${window} s window per run, each in \`node ${MEASURE_NODE_FLAGS.join(' ')}\`.\n\n`;
+const header = `# dbt variants\n\n${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}; ${rounds} round(s), medians, ${window} s window per run, each in \`node ${X86DBT_NODE_FLAGS.join(' ')}\`.\n\n`;
 process.stdout.write(table + '\n');
 if (!process.argv.includes('--no-write')) writeFileSync('bench/DBT-RESULTS.md', header + table + '\n');

@@ -5,7 +5,7 @@
 //
 //   npm run bench -- [--rounds 3] [--guests fib,sieve] [--engines interp,dbt,v86-jit,v86-interp]
 //                    [--window 3] [--no-write]
-import { MEASURE_NODE_FLAGS } from './lib/node-flags.js';
+import { nodeFlagsFor, X86DBT_NODE_FLAGS } from './lib/node-flags.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -41,7 +41,7 @@ function benchRun(guest: string): GuestRun {
 }
 
 function measure(spec: RunSpec): RunMeasurement {
-  const out = execFileSync(process.execPath, [...MEASURE_NODE_FLAGS, 'dist/bench-run-one.mjs', JSON.stringify(spec)], {
+  const out = execFileSync(process.execPath, [...nodeFlagsFor(spec.engine), 'dist/bench-run-one.mjs', JSON.stringify(spec)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 64 << 20,
@@ -114,7 +114,7 @@ function main(): void {
   const table = markdownTable(header, rows);
   const when = new Date().toISOString().slice(0, 10);
   const section = [
-    `Measured ${when} on ${cpuModel()} (${os.cpus().length} cores), Node ${process.version}; ${rounds} interleaved rounds, medians; each run a fresh process (\`node ${MEASURE_NODE_FLAGS.join(' ')}\`, as the CLI runs, for every engine and peer alike).`,
+    `Measured ${when} on ${cpuModel()} (${os.cpus().length} cores), Node ${process.version}; ${rounds} interleaved rounds, medians; each run a fresh process (x86dbt in \`node ${X86DBT_NODE_FLAGS.join(' ')}\`, as its CLI runs; v86 in plain \`node\`, as it ships).`,
     `Interpreting engines (${[...WINDOWED].join(', ')}) are measured over a ${window} s window of the bench run; the others run it to the guest's exit, output checked against the qemu recording.`,
     '',
     table,

@@ -53,7 +53,9 @@ export interface DbtOptions {
 
 export const DEFAULT_DBT_OPTIONS: DbtOptions = {
   chain: true,
-  hot: 8,
+  // Translating a block costs about a millisecond, the time to interpret some
+  // tens of thousands of instructions: a block must earn it (bench/RESULTS.md).
+  hot: 256,
   tcSize: 16384,
   policy: 'flush',
   inline: true,
@@ -236,11 +238,12 @@ export class DbtDispatcher {
         const mode = modeKeyOf(c);
         this.dispatches++;
         let b = phys >= 0 ? tc.find(phys, eip, mode) : null;
-        const retired = tc.stats.retired;
+        const deaths = tc.deaths;
         if (b === null && phys >= 0) b = this.onMiss(phys, lin, eip, mode);
         if (b !== null && prevExit === EXIT_INDIRECT && chain) b = this.onIndirect(b, phys, lin, eip, mode);
-        // The block that just ran may have been retired, its exit slot freed and handed out again.
-        if (tc.stats.retired !== retired) prevExit = EXIT_PLAIN;
+        // The block that just ran may have died (evicted or retired to make
+        // room), its exit slot freed and handed out again: do not link it.
+        if (tc.deaths !== deaths) prevExit = EXIT_PLAIN;
         if (b !== null) {
           if (prevExit > 0) {
             if (chain) tc.link(prevExit, b);

@@ -76,6 +76,11 @@ export class TranslationCache {
     lookups: 0, hits: 0, misses: 0, blocks: 0, modules: 0, evictions: 0, flushes: 0,
     invalidations: 0, invalidatedBlocks: 0, links: 0, jumpCacheFills: 0, retired: 0,
   };
+  /**
+   * Blocks killed so far (evicted, invalidated, flushed or retired): when it
+   * moves, slots handed out before may belong to new blocks now.
+   */
+  deaths = 0;
   /** Called after blocks die (the engine forgets hotness and registry entries if it wants). */
   onFlush: () => void = () => {};
 
@@ -277,6 +282,7 @@ export class TranslationCache {
   private kill(b: TBlock): void {
     if (b.dead) return;
     b.dead = true;
+    this.deaths++;
     this.liveBlocks--;
     for (const s of b.incoming) if (this.slotTarget[s] === b) this.freeOrReset(s);
     b.incoming = [];

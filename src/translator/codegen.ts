@@ -11,7 +11,7 @@ import { FORMS } from '../arch/table.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { FORM_GP, FORM_UD } from '../interp/code-cache.js';
 import { PAGE_MASK, T_CODE, T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from '../mem/tlb-entry.js';
-import { BLOCKS_RUN, Callout, PARAM_BLOCKS, PARAM_BUDGET, REG_LOCAL, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, JUMP_CACHE, JUMP_CACHE_BITS, JUMP_CACHE_ENTRIES, SLOT_JUMP_CACHE } from './abi.js';
+import { BLOCKS_RUN, Callout, PARAM_BLOCKS, PARAM_BUDGET, REG_LOCAL, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, SLOT_JUMP_CACHE } from './abi.js';
 import { ExitKind, type GuestBlock } from './block.js';
 import { MK_USER } from './mode.js';
 import type { Expr, WasmBuilder } from './wasm.js';
@@ -19,10 +19,9 @@ import type { FlagRecord } from './flag-exprs.js';
 import { BlockState, RegState, W_REG } from './block-state.js';
 import { continuationExit, pathLoops, type Region } from './superblock.js';
 import { flagsDeadAfter } from './flag-liveness.js';
+import { DISPATCH_FUNCTION, jumpCacheLookup } from './module-dispatch.js';
 
 const LOOP_LABEL = 'again';
-/** Widest EIP range of a module's blocks an indirect branch dispatches over with one br_table (a page). */
-const MAX_DISPATCH_SPAN = 4096;
 
 export type { FlagRecord } from './flag-exprs.js';
 
@@ -65,8 +64,6 @@ export class BlockCompiler extends BlockState {
   private readonly visited = new Set<GuestBlock>();
   private continuation: GuestBlock | null = null;
   private exitSlots: readonly number[];
-  /** Indirect dispatches emitted (their labels must be unique in the function). */
-  private dispatchSeq = 0;
   private exitDirect: readonly (string | null)[];
 
   constructor(
@@ -420,7 +417,7 @@ export class BlockCompiler extends BlockState {
     const out: Expr[] = [];
     const b = this.temp();
     out.push(w.set(b, this.budgetLeft(retired)));
-    // A block of this module takes the registers as they are (unless the
+    // A block of this module is tail-called directly, budget in hand (unless the
     // budget ran out, or a write invalidated code: then the dispatcher decides).
     const direct = (k: number): string | null => (k < ex.length ? this.exitDirect[k] : null);
     if (direct(a) !== null || (c !== null && direct(z) !== null)) {
@@ -468,29 +465,18 @@ export class BlockCompiler extends BlockState {
   }
 
   /**
-   * An indirect branch to a block of this module (local `t` holds the
-   * target EIP) hands off to it directly: a br_table over the EIPs the
-   * module's blocks start at. Same page, same mode and same CS as this block,
-   * so the target EIP alone identifies the block. Falls through otherwise.
+   * An indirect branch (local `t` holds the target EIP) leaves through the
+   * module's dispatch function (translator/module-dispatch.ts), which hands
+   * off to a block of this module directly. Falls through after a write that
+   * invalidated code (the dispatcher decides), or without a dispatch function.
    */
   private moduleDispatch(t: number, retired: number): void {
-    const entries = this.region?.entries ?? [];
-    if (entries.length === 0 || this.modeUncertain) return;
+    if (this.region?.dispatch !== true || this.modeUncertain) return;
     const w = this.w;
-    const min = entries[0].eip;
-    const span = entries[entries.length - 1].eip - min + 1;
-    if (span > MAX_DISPATCH_SPAN) return;
     const left = this.temp();
     this.push(w.set(left, this.budgetLeft(retired)));
-    const tag = `d${this.dispatchSeq++}`;
-    const miss = `${tag}miss`;
-    const labels = new Array<string>(span).fill(miss);
-    entries.forEach((e, k) => (labels[e.eip - min] = `${tag}c${k}`));
-    let inner: Expr[] = [w.brTable(labels, miss, w.sub(w.get(t), w.c(min)))];
-    entries.forEach((e, k) => {
-      inner = [w.labeled(`${tag}c${k}`, inner), this.handOffCall(e.name, left)];
-    });
-    this.push(w.if(w.and(w.gtS(w.get(left), w.c(0)), w.eqz(w.get(this.exitReq))), [...this.stateHandOff(), w.labeled(miss, inner)]));
+    const call = w.chainDirect(DISPATCH_FUNCTION, [w.get(t), w.get(left), w.get(this.run!.blocks)]);
+    this.push(w.if(w.eqz(w.get(this.exitReq)), [...this.stateHandOff(), call]));
   }
 
   /** Ends the block at its natural end: the fall-through exit (the block's single direct exit). */
@@ -540,15 +526,7 @@ export class BlockCompiler extends BlockState {
 
   /** Looks EIP `t` up in the jump cache and tail-calls the block on a hit (falls through on a miss). */
   private jumpCacheChain(t: () => Expr): Expr[] {
-    const w = this.w;
-    // Entry at JUMP_CACHE + index * 16: {eip, frame|readBit, mode key, slot}.
-    const at = this.temp();
-    const idx = w.and(w.xor(t(), w.shrU(t(), w.c(JUMP_CACHE_BITS))), w.c(JUMP_CACHE_ENTRIES - 1));
-    const hit = w.and(
-      w.and(w.eq(w.load32(w.get(at), JUMP_CACHE), t()), w.eq(w.load32(w.get(at), JUMP_CACHE + 8), w.c(this.modeKey))),
-      w.eq(w.and(w.load32(w.shl(w.shrU(t(), w.c(12)), w.c(2)), L.TLB_BASE), w.c(~PAGE_MASK | this.readBit)), w.load32(w.get(at), JUMP_CACHE + 4)),
-    );
-    return [w.set(at, w.shl(idx, w.c(4))), w.if(hit, [w.chain(w.load32(w.get(at), JUMP_CACHE + 12))])];
+    return jumpCacheLookup(this.w, t, this.temp(), this.modeKey, this.readBit);
   }
 
   // ---- callouts ----

@@ -18,8 +18,8 @@ export interface Region {
   plan(g: GuestBlock): { exitSlots: readonly number[]; exitDirect: readonly (string | null)[] };
   /** The block compiled under a function name of this module. */
   named(name: string): GuestBlock | undefined;
-  /** Every block of the module by EIP (ascending): indirect branches to them stay in the module. */
-  entries: readonly { eip: number; name: string }[];
+  /** The module has a dispatch function (translator/module-dispatch.ts) for indirect branches. */
+  dispatch: boolean;
 }
 
 /**
