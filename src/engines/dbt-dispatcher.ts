@@ -45,6 +45,12 @@ export interface DbtOptions {
   optimize: boolean;
   /** Blocks per module at most (a hot block plus its same-page successors). */
   batch: number;
+  /**
+   * Switch V8's baseline wasm tier off when the first module is compiled
+   * (process-wide; translator/wasm.ts). Off for runs of thousands of tiny
+   * modules that each run once (the fuzzer), where compile time dominates.
+   */
+  optimizingTier: boolean;
   /** Gather a page's blocks into one module once indirect branches land there (translateRegion). */
   pageModules: boolean;
   /** Blocks per module at most when a page's known blocks are gathered into one. */
@@ -64,6 +70,7 @@ export const DEFAULT_DBT_OPTIONS: DbtOptions = {
   optimize: false,
   batch: 16,
   pageModules: true,
+  optimizingTier: true,
   pageBatch: 64,
 };
 
@@ -440,6 +447,7 @@ export class DbtDispatcher {
       chain: this.options.chain,
       inline: this.options.inline,
       optimize: this.options.optimize,
+      optimizingTier: this.options.optimizingTier,
     });
     const blocks = this.tcache.insertModule(result.blocks, result.wasmBytes);
     if (this.options.chain) {

@@ -18,7 +18,7 @@ export class DbtConfigError extends Error {
   }
 }
 
-/** DbtOptions from EngineContext.tuning (names: chain, pageModules, hot, tcSize, tcPolicy, inline, optimize, batch). */
+/** DbtOptions from EngineContext.tuning (names: chain, pageModules, optimizingTier, hot, tcSize, tcPolicy, inline, optimize, batch). */
 export function dbtOptionsFromTuning(t: Readonly<Record<string, string | number | boolean>> = {}): Partial<DbtOptions> {
   const o: Partial<DbtOptions> = {};
   const int = (name: string, min: number): number | undefined => {
@@ -37,6 +37,8 @@ export function dbtOptionsFromTuning(t: Readonly<Record<string, string | number 
   if (chain !== undefined) o.chain = chain;
   const inline = bool('inline');
   if (inline !== undefined) o.inline = inline;
+  const optimizingTier = bool('optimizingTier');
+  if (optimizingTier !== undefined) o.optimizingTier = optimizingTier;
   const pageModules = bool('pageModules');
   if (pageModules !== undefined) o.pageModules = pageModules;
   const optimize = bool('optimize');

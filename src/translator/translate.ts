@@ -42,6 +42,8 @@ export interface TranslateOptions {
   /** Inline hot forms (off: every instruction calls its handler — the always-correct path). */
   inline: boolean;
   optimize: boolean;
+  /** Compile with V8's optimizing tier only (translator/wasm.ts). */
+  optimizingTier: boolean;
 }
 
 /** Parameter count and result of every callout (translator/abi.ts). */
@@ -120,7 +122,7 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
     throw e;
   }
   const binary = w.finish(o.optimize);
-  const exports = instantiate(binary, o.memory, o.table, o.hostFunctions);
+  const exports = instantiate(binary, o.memory, o.table, o.hostFunctions, o.optimizingTier);
   const blocks = planned.map((p, n) => ({ ...p, fn: exports[`e${n}`] as () => void }));
   return { blocks, wasmBytes: binary.length, inlinedInsns, calloutInsns };
 }

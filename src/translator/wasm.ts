@@ -313,8 +313,9 @@ export function instantiate(
   memory: WebAssembly.Memory,
   table: WebAssembly.Table,
   hostFunctions: Record<string, (...args: number[]) => number | void>,
+  optimizingTier = true,
 ): WebAssembly.Exports {
-  useOptimizingTier();
+  if (optimizingTier) useOptimizingTier();
   let module: WebAssembly.Module;
   try {
     module = new WebAssembly.Module(binary as Uint8Array<ArrayBuffer>);
