@@ -33,9 +33,13 @@ export const LONG_MODE_HARNESS: Harness = {
 
 export const HARNESS_PATH = IA32_HARNESS.path;
 
-/** Builds a harness when it is missing or older than its source. */
+/** What both harnesses include. */
+const HARNESS_COMMON = join(HERE, 'harness-common.h');
+
+/** Builds a harness when it is missing or older than its source or the shared header. */
 export function buildHarness(h: Harness = IA32_HARNESS): void {
-  if (existsSync(h.path) && statSync(h.path).mtimeMs >= statSync(h.source).mtimeMs) return;
+  const newest = Math.max(statSync(h.source).mtimeMs, statSync(HARNESS_COMMON).mtimeMs);
+  if (existsSync(h.path) && statSync(h.path).mtimeMs >= newest) return;
   mkdirSync(dirname(h.path), { recursive: true });
   execFileSync('gcc', [...h.gccFlags, '-Wall', '-Wextra', '-o', h.path, h.source], { stdio: 'inherit' });
 }
