@@ -118,14 +118,8 @@ export function lazyAll(op: number, size: number, dst: number, src: number, res:
 
 /** Makes every flag concrete in FLAGS and returns EFLAGS (bit 1 forced to 1). */
 export function materialize(s: Uint32Array): number {
-  const mask = s[W_MASK];
-  let f = s[W_FLAGS];
-  if (mask !== 0) {
-    const v = lazyAll(s[W_OP], s[W_SIZE], s[W_DST], s[W_SRC], s[W_RES]);
-    f = (f & ~mask) | (v & mask);
-    s[W_MASK] = 0;
-  }
-  f = (f | 2) >>> 0;
+  const f = peekEflags(s);
+  s[W_MASK] = 0;
   s[W_FLAGS] = f;
   return f;
 }

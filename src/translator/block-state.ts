@@ -145,14 +145,18 @@ export abstract class BlockState {
 
   // ---- write-back ----
 
-  /** Stores of every dirty register and the flag record (compile-time state unchanged). */
-  protected writeBackStatements(): Expr[] {
+  /**
+   * Stores of every dirty register and the flag record (compile-time state
+   * unchanged), and of the budget unless `budget` is false (a hand-off to
+   * another block passes it as an argument).
+   */
+  protected writeBackStatements(budget = true): Expr[] {
     const w = this.w;
     const out: Expr[] = [];
     for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(REG_LOCAL(r))));
     if (this.flags !== null && this.flagsDirty) out.push(...this.flagStores());
     // The budget may live in a local: memory must have it before a slow path (the retired count derives from it).
-    if (this.run !== null) out.push(w.store32(w.c(L.BUDGET), w.get(this.run.budget)));
+    if (budget && this.run !== null) out.push(w.store32(w.c(L.BUDGET), w.get(this.run.budget)));
     return out;
   }
   /** The flag record's stores (only once an iteration has filled the locals, in a loop's first stretch). */
@@ -294,7 +298,7 @@ export abstract class BlockState {
     const f = this.flags;
     if (f !== null) return (f.mask & CF) !== 0 ? recordCF(w, f) : w.and(w.load32(w.c(L.FLAGS)), w.c(CF));
     if (this.eager) return w.and(w.load32(w.c(L.FLAGS)), w.c(CF));
-    return memoryCF(w, this.temp(), this.temp());
+    return memoryCF(w);
   }
 
   /** Condition code `cc` (SDM Vol. 1, appendix B) as 0/1; fused with the record when it is in locals. */

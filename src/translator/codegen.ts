@@ -10,10 +10,10 @@ import * as L from '../cpu/layout.js';
 import { FORMS } from '../arch/table.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { FORM_GP, FORM_UD } from '../interp/code-cache.js';
-import { PAGE_MASK, T_CODE, T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from '../mem/tlb-entry.js';
+import { PAGE_MASK, T_CODE } from '../mem/tlb-entry.js';
 import { BLOCKS_RUN, Callout, PARAM_BLOCKS, PARAM_BUDGET, REG_LOCAL, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, SLOT_JUMP_CACHE } from './abi.js';
 import { ExitKind, type GuestBlock } from './block.js';
-import { MK_USER } from './mode.js';
+import { tlbBitsOf } from './mode.js';
 import type { Expr, WasmBuilder } from './wasm.js';
 import type { FlagRecord } from './flag-exprs.js';
 import { BlockState, RegState, W_REG } from './block-state.js';
@@ -83,9 +83,7 @@ export class BlockCompiler extends BlockState {
     this.exitSlots = exitSlots;
     this.exitDirect = exitDirect;
     this.modeKey = block.modeKey;
-    const user = (block.modeKey & MK_USER) !== 0;
-    this.readBit = user ? T_USER_READ : T_READ;
-    this.writeBit = user ? T_USER_WRITE : T_WRITE;
+    ({ read: this.readBit, write: this.writeBit } = tlbBitsOf(block.modeKey));
   }
 
   /** Compiles the block into a function body; returns it with the local count. */
@@ -449,15 +447,7 @@ export class BlockCompiler extends BlockState {
    * memory first, where every block finds them.
    */
   private handOff(name: string, left: number): Expr[] {
-    return [...this.stateHandOff(), this.handOffCall(name, left)];
-  }
-  /** Dirty registers and the flag record to memory, where the next block finds them. */
-  private stateHandOff(): Expr[] {
-    const w = this.w;
-    const out: Expr[] = [];
-    for (let r = 0; r < 8; r++) if (this.regs[r] === RegState.DIRTY) out.push(w.store32(w.c(W_REG(r)), w.get(REG_LOCAL(r))));
-    if (this.flags !== null && this.flagsDirty) out.push(...this.flagStores());
-    return out;
+    return [...this.writeBackStatements(false), this.handOffCall(name, left)];
   }
   private handOffCall(name: string, left: number): Expr {
     const w = this.w;
@@ -476,7 +466,7 @@ export class BlockCompiler extends BlockState {
     const left = this.temp();
     this.push(w.set(left, this.budgetLeft(retired)));
     const call = w.chainDirect(DISPATCH_FUNCTION, [w.get(t), w.get(left), w.get(this.run!.blocks)]);
-    this.push(w.if(w.eqz(w.get(this.exitReq)), [...this.stateHandOff(), call]));
+    this.push(w.if(w.eqz(w.get(this.exitReq)), [...this.writeBackStatements(false), call]));
   }
 
   /** Ends the block at its natural end: the fall-through exit (the block's single direct exit). */

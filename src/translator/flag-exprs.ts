@@ -133,29 +133,9 @@ export function eagerCondition(w: WasmBuilder, f: number, cc: number): Expr {
 /**
  * CF (0/1) of the flags as memory holds them (lazy-flags.ts carry): FLAGS
  * when LAZY_MASK leaves CF concrete, else derived from the stored record.
- * Temporaries `t0`, `t1` hold LAZY_DST and the value compared with it.
  */
-export function memoryCF(w: WasmBuilder, t0: number, t1: number): Expr {
-  const ld = (a: number): Expr => w.load32(w.c(a));
-  const op = (): Expr => ld(L.LAZY_OP);
-  const is = (k: LazyOp): Expr => w.eq(op(), w.c(k));
-  // ADD/ADC compare RES with DST; SUB/SBB compare DST with SRC (lt: a < b, le on a carry-in).
-  const addLike = (): Expr => w.or(is(LazyOp.ADD), is(LazyOp.ADC));
-  const lazy = [
-    w.set(t0, w.select(addLike(), ld(L.LAZY_RES), ld(L.LAZY_DST))),
-    w.set(t1, w.select(addLike(), ld(L.LAZY_DST), ld(L.LAZY_SRC))),
-  ];
-  // Carry-in of ADC: (res - dst - src) & 1; of SBB: (dst - src - res) & 1.
-  const cin = w.and(
-    w.select(is(LazyOp.ADC), w.sub(w.sub(ld(L.LAZY_RES), ld(L.LAZY_DST)), ld(L.LAZY_SRC)), w.select(is(LazyOp.SBB), w.sub(w.sub(ld(L.LAZY_DST), ld(L.LAZY_SRC)), ld(L.LAZY_RES)), w.c(0))),
-    w.c(1),
-  );
-  const cf = w.select(is(LazyOp.LOGIC), w.c(0), w.select(cin, w.leU(w.get(t0), w.get(t1)), w.ltU(w.get(t0), w.get(t1))));
-  return w.ifValue(
-    w.and(ld(L.LAZY_MASK), w.c(CF)),
-    w.blockValue(lazy, cf),
-    w.and(ld(L.FLAGS), w.c(CF)),
-  );
+export function memoryCF(w: WasmBuilder): Expr {
+  return w.ifValue(w.and(w.load32(w.c(L.LAZY_MASK)), w.c(CF)), memoryCFOfRecord(w), w.and(w.load32(w.c(L.FLAGS)), w.c(CF)));
 }
 
 /**
@@ -208,5 +188,5 @@ function memoryCFOfRecord(w: WasmBuilder): Expr {
     w.select(is(LazyOp.ADC), w.sub(w.sub(ld(L.LAZY_RES), ld(L.LAZY_DST)), ld(L.LAZY_SRC)), w.select(is(LazyOp.SBB), w.sub(w.sub(ld(L.LAZY_DST), ld(L.LAZY_SRC)), ld(L.LAZY_RES)), w.c(0))),
     w.c(1),
   );
-  return w.select(cin, w.leU(a(), b()), w.ltU(a(), b()));
+  return w.select(is(LazyOp.LOGIC), w.c(0), w.select(cin, w.leU(a(), b()), w.ltU(a(), b())));
 }

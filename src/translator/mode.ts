@@ -6,6 +6,7 @@
 import type { Cpu } from '../interp/cpu.js';
 import { MODE_CODE32 } from '../interp/cpu.js';
 import * as L from '../cpu/layout.js';
+import { T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from '../mem/tlb-entry.js';
 
 export const MK_CODE32 = 1;
 export const MK_STACK32 = 2;
@@ -20,6 +21,12 @@ export function modeKeyOf(c: Cpu): number {
   if (c.s[L.CPL >> 2] === 3) k |= MK_USER;
   const f = c.seg.fast;
   return k | ((f[0] | (f[1] << 2) | (f[2] << 4) | (f[3] << 6) | (f[4] << 8) | (f[5] << 10)) << FAST_SHIFT);
+}
+
+/** The TLB entry bits that grant a read and a write under a mode key (user or supervisor). */
+export function tlbBitsOf(modeKey: number): { read: number; write: number } {
+  const user = (modeKey & MK_USER) !== 0;
+  return { read: user ? T_USER_READ : T_READ, write: user ? T_USER_WRITE : T_WRITE };
 }
 
 /** FAST_READ/FAST_WRITE bits of segment register `seg` under a mode key. */

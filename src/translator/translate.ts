@@ -8,8 +8,7 @@ import { Vmm } from '../vmm/vmm.js';
 import * as L from '../cpu/layout.js';
 import { BLOCK_PARAMS, Callout, SLOT_JUMP_CACHE } from './abi.js';
 import { dispatchable, dispatchBody, DISPATCH_FUNCTION, DISPATCH_PARAMS } from './module-dispatch.js';
-import { MK_USER } from './mode.js';
-import { T_READ, T_USER_READ } from '../mem/tlb-entry.js';
+import { tlbBitsOf } from './mode.js';
 import { ExitKind, type GuestBlock } from './block.js';
 import { BlockCompiler } from './codegen.js';
 import type { Region } from './superblock.js';
@@ -97,13 +96,14 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
       plans.set(guest, { exitSlots, exitDirect, entrySlot: o.allocSlot() });
       byName.set(`b${n}`, guest);
     }
-    // Superblocks only with chaining on (off, every block must return to the dispatcher).
+    // Indirect branches to the module's own blocks: its dispatch function (chaining on only).
     const entries = dispatchable(guests.map((g, n) => ({ eip: g.eip, name: `b${n}` })).sort((x, y) => x.eip - y.eip));
     const dispatch = o.chain && entries !== null;
     if (dispatch) {
-      const { body, locals } = dispatchBody(w, entries, guests[0].modeKey, (guests[0].modeKey & MK_USER) !== 0 ? T_USER_READ : T_READ);
+      const { body, locals } = dispatchBody(w, entries, guests[0].modeKey, tlbBitsOf(guests[0].modeKey).read);
       w.addBlockFunction(DISPATCH_FUNCTION, DISPATCH_PARAMS, locals, body);
     }
+    // Superblocks only with chaining on (off, every block must return to the dispatcher).
     const region: Region | undefined = o.chain ? { plan: (g) => plans.get(g)!, named: (name) => byName.get(name), dispatch } : undefined;
     for (const [n, guest] of guests.entries()) {
       const { exitSlots, exitDirect, entrySlot } = plans.get(guest)!;
