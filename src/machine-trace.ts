@@ -5,7 +5,7 @@ import { Seg } from './cpu/state.js';
 import { decode, MAX_INSN_LENGTH } from './decoder/decode.js';
 import { formatInsn } from './decoder/format.js';
 import { DecodeStatus, Insn } from './decoder/insn.js';
-import { MODE_CODE32 } from './interp/cpu.js';
+import { MODE_CODE32 } from './cpu/context.js';
 import * as L from './cpu/layout.js';
 import type { Machine } from './machine.js';
 

@@ -72,6 +72,11 @@ export class Insn {
   imm = 0;
   /** Second immediate: ENTER's nesting level, or the selector of a far pointer. */
   imm2 = 0;
+  /**
+   * Instructions of its block retired before this one (block builders set it;
+   * 0 for an instruction decoded alone). RDTSC reads exact virtual time by it.
+   */
+  pos = 0;
 
   /** Resets every field so an Insn can be reused by the decoder. */
   clear(): void {

@@ -15,7 +15,7 @@ import type { Insn } from '../decoder/insn.js';
 import type { InsnForm } from '../arch/types.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { FORM_GP, FORM_UD } from '../interp/code-cache.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import { type Interpreter, StopReason } from '../interp/interpreter.js';
 import { Access } from '../mem/page-walker.js';
 import { PAGE_MASK, PAGE_SHIFT } from '../mem/tlb-entry.js';

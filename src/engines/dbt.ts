@@ -2,7 +2,7 @@
 // (for cold blocks, single steps and forms left to the system layer) plus the
 // translation-cache dispatcher (engines/dbt-dispatcher.ts).
 import { Interpreter, StopReason } from '../interp/interpreter.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { StatSection } from '../stats/report.js';
 import { DbtDispatcher, type DbtOptions } from './dbt-dispatcher.js';
 import type { Engine, EngineContext, EngineExit } from './engine.js';

@@ -7,8 +7,8 @@
 import type { CpuFault } from '../cpu/exceptions.js';
 import type { CpuState } from '../cpu/state.js';
 import type { Handler } from '../semantics/handler.js';
-import type { Cpu } from '../interp/cpu.js';
-import type { PortIO } from '../interp/port-io.js';
+import type { Cpu } from '../cpu/context.js';
+import type { PortIO } from '../cpu/port-io.js';
 import type { StatSection } from '../stats/report.js';
 
 export type EngineExit =

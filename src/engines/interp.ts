@@ -2,7 +2,7 @@
 // interface. Every instruction is decoded once into a cached block and run
 // through its handler each time.
 import { Interpreter, StopReason } from '../interp/interpreter.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { StatSection } from '../stats/report.js';
 import type { Engine, EngineContext, EngineExit } from './engine.js';
 

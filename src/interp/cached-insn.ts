@@ -7,8 +7,6 @@ const noHandler: Handler = () => {
 };
 
 export class CachedInsn extends Insn {
-  /** Index inside its block: instructions of the block retired before this one. */
-  pos = 0;
   /** Offset of the next instruction from the block's first instruction. */
   nextOff = 0;
   /**

@@ -10,8 +10,8 @@ import { ATTR_DB, ATTR_G, ATTR_P, ATTR_RW, ATTR_S, ATTR_CODE, ATTR_ACCESSED } fr
 import { Access, type PageWalker } from '../mem/page-walker.js';
 import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, T_ALL_ACCESS } from '../mem/tlb-entry.js';
 import { Interpreter, StopReason } from './interpreter.js';
-import { MODE_CODE32, MODE_PROTECTED, MODE_STACK32 } from './cpu.js';
-import { UnconnectedPorts, type PortIO } from './port-io.js';
+import { MODE_CODE32, MODE_PROTECTED, MODE_STACK32 } from '../cpu/context.js';
+import { UnconnectedPorts, type PortIO } from '../cpu/port-io.js';
 
 export interface FlatRegion {
   /** Linear start (4 KiB aligned). */

@@ -16,8 +16,8 @@ import type { Handler } from '../semantics/handler.js';
 import { resolveHandlers } from '../semantics/registry.js';
 import type { CachedInsn } from './cached-insn.js';
 import { type Block, CodeCache, FORM_GP, FORM_UD, MAX_BLOCK_INSNS } from './code-cache.js';
-import { Cpu, MODE_CODE32, W_EIP, W_HALTED, W_MODE } from './cpu.js';
-import type { PortIO } from './port-io.js';
+import { Cpu, MODE_CODE32, W_EIP, W_HALTED, W_MODE } from '../cpu/context.js';
+import type { PortIO } from '../cpu/port-io.js';
 
 export const enum StopReason {
   /** The instruction budget ran out (at a block boundary). */

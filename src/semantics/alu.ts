@@ -2,7 +2,7 @@
 // DEC, NEG, NOT. Flags are recorded lazily (cpu/lazy-flags.ts).
 import { carry, concretizeCF, LazyOp, W_DST, W_MASK, W_OP, W_RES, W_SIZE, W_SRC } from '../cpu/lazy-flags.js';
 import { ARITH, CF } from '../arch/flags.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import { acc, type Define, type Handler, SIZES, sizeMask } from './handler.js';
 

@@ -4,7 +4,7 @@
 import { setEager } from '../cpu/lazy-flags.js';
 import { ZF } from '../arch/flags.js';
 import { fault, Vector } from '../cpu/exceptions.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import { alu, AluOp } from './alu.js';
 import { type Define, SIZES, sizeMask } from './handler.js';

@@ -4,7 +4,7 @@
 import { fault, Vector } from '../cpu/exceptions.js';
 import { getFlag, PARITY, setEager } from '../cpu/lazy-flags.js';
 import { AF, ARITH, CF, SF, ZF } from '../arch/flags.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Define } from './handler.js';
 
 function szp8(v: number): number {

@@ -4,7 +4,7 @@
 // operand-size-aligned unit at EA + (offset >> log2 size) * size/8).
 import { setEager } from '../cpu/lazy-flags.js';
 import { CF, ZF } from '../arch/flags.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import type { Define, Handler } from './handler.js';
 

@@ -4,7 +4,7 @@
 // (SDM JMP, CALL, RET "Operation").
 import { condition } from '../cpu/lazy-flags.js';
 import { ZF } from '../arch/flags.js';
-import { type Cpu, W_EIP } from '../interp/cpu.js';
+import { type Cpu, W_EIP } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import type { Define, Handler } from './handler.js';
 

@@ -1,6 +1,6 @@
 // The shape of one instruction form's semantics (DESIGN decision 3: one
 // semantics per form, run by the interpreter and called by translated code).
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import type { InsnForm } from '../arch/types.js';
 

@@ -8,7 +8,7 @@ import { fault, Vector } from '../cpu/exceptions.js';
 import { cpuidLeaf } from '../cpu/cpuid.js';
 import { carry, getFlag, setEager } from '../cpu/lazy-flags.js';
 import { CF, DF, IF, IOPL, IOPL_SHIFT, OF, ZF } from '../arch/flags.js';
-import { type Cpu, W_HALTED } from '../interp/cpu.js';
+import { type Cpu, W_HALTED } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import { type Define, type Handler, sext } from './handler.js';
 

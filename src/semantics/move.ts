@@ -3,7 +3,7 @@
 // families CMOVcc and SETcc (registered by opcode, see registry.ts).
 import { condition } from '../cpu/lazy-flags.js';
 import { AF, CF, PF, SF, ZF } from '../arch/flags.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import { acc, type Define, type Handler, SIZES, sext } from './handler.js';
 

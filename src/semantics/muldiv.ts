@@ -5,7 +5,7 @@
 import { fault, Vector } from '../cpu/exceptions.js';
 import { PARITY, setEager } from '../cpu/lazy-flags.js';
 import { AF, ARITH, CF, OF, SF, ZF } from '../arch/flags.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import { type Define, SIZES, sext, sizeMask } from './handler.js';
 

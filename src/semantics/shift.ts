@@ -5,7 +5,7 @@
 // as far as the recorded fixtures tell.
 import { carry, PARITY, setEager } from '../cpu/lazy-flags.js';
 import { AF, CF, OF, PF, SF, ZF } from '../arch/flags.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import { type Define, type Handler, SIZES, sext, sizeMask } from './handler.js';
 

@@ -3,7 +3,7 @@
 // slot width. A faulting stack instruction leaves ESP as it was.
 import { fault, Vector } from '../cpu/exceptions.js';
 import { IOPL, IOPL_SHIFT, RF, VM } from '../arch/flags.js';
-import { ESP, SS, type Cpu } from '../interp/cpu.js';
+import { ESP, SS, type Cpu } from '../cpu/context.js';
 import type { Insn } from '../decoder/insn.js';
 import type { Define, Handler } from './handler.js';
 

@@ -8,7 +8,7 @@
 // Anything else (16-bit addressing, non-flat segments, an element straddling
 // a page, memory outside RAM) is left to the element loop.
 import type { Insn } from '../decoder/insn.js';
-import { type Cpu, ES } from '../interp/cpu.js';
+import { type Cpu, ES } from '../cpu/context.js';
 import { FAST_READ, FAST_WRITE } from '../mem/segmentation.js';
 import { PAGE_MASK, PAGE_SIZE } from '../mem/tlb-entry.js';
 import { alu, AluOp } from './alu.js';

@@ -9,7 +9,7 @@ import { P_REP, P_REPNE } from '../decoder/insn.js';
 import type { Insn } from '../decoder/insn.js';
 import { ZF } from '../arch/flags.js';
 import { getFlag } from '../cpu/lazy-flags.js';
-import { type Cpu, ES, W_EIP } from '../interp/cpu.js';
+import { type Cpu, ES, W_EIP } from '../cpu/context.js';
 import { alu, AluOp } from './alu.js';
 import type { Define, Handler } from './handler.js';
 import { bulkRepeat, StringKind as Kind } from './string-bulk.js';

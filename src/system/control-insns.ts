@@ -4,7 +4,7 @@
 import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import type { Insn } from '../decoder/insn.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import { TwoLevelPageWalker } from '../mem/paging.js';
 import type { Define } from '../semantics/handler.js';
 import { CR0_CD, CR0_ET, CR0_NW, CR0_PE, CR0_PG, CR0_TS, CR0_WP, updateMode } from './mode.js';

@@ -4,7 +4,7 @@
 // ("implicit") accesses the system layer makes to its tables and stacks.
 import * as L from '../cpu/layout.js';
 import { fault } from '../cpu/exceptions.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import { ATTR_ACCESSED, ATTR_CODE, ATTR_DPL_SHIFT, ATTR_EC, ATTR_G, ATTR_P, ATTR_RW, ATTR_S } from '../mem/segmentation.js';
 
 export const W_GDTR_BASE = L.GDTR_BASE >> 2;

@@ -3,7 +3,7 @@
 // 6.15, interrupt 8, table 6-5); a fault while delivering #DF is a triple
 // fault, which stops the machine with the chain of events that led to it.
 import { CpuFault, Vector, hasErrorCode, vectorName } from '../cpu/exceptions.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import { EventSource, deliverEvent } from './interrupts.js';
 
 export interface EventRecord {

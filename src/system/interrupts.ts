@@ -6,7 +6,7 @@ import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import { Seg } from '../cpu/state.js';
 import { AC, IF, NT, RF, TF, VM } from '../arch/flags.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import {
   SysType,
   W_IDTR_BASE,

@@ -3,7 +3,7 @@
 import * as L from '../cpu/layout.js';
 import { W_FLAGS, W_MASK, materialize } from '../cpu/lazy-flags.js';
 import { Seg } from '../cpu/state.js';
-import { type Cpu, MODE_CODE32, MODE_PROTECTED, MODE_STACK32, MODE_VM86 } from '../interp/cpu.js';
+import { type Cpu, MODE_CODE32, MODE_PROTECTED, MODE_STACK32, MODE_VM86 } from '../cpu/context.js';
 import { VM } from '../arch/flags.js';
 import { ATTR_DB } from '../mem/segmentation.js';
 

@@ -5,7 +5,7 @@ import { fault, Vector } from '../cpu/exceptions.js';
 import { Seg } from '../cpu/state.js';
 import { ZF } from '../arch/flags.js';
 import type { Insn } from '../decoder/insn.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Define, Handler } from '../semantics/handler.js';
 import { type Descriptor, dplOf, fetchDescriptor, isCode, isCodeOrData, isConforming, isData, isReadableCode, isWritableData, systemType } from './descriptors.js';
 import { farReturn, farTransfer, iret } from './far-transfer.js';

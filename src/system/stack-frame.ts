@@ -3,7 +3,7 @@
 // return). Nothing is committed until the caller installs the new ESP, so a
 // fault part-way leaves the architectural state untouched (SDM Vol. 3, 6.12.1).
 import { fault, Vector } from '../cpu/exceptions.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import { ATTR_CODE, ATTR_DB, ATTR_EC } from '../mem/segmentation.js';
 import { asSupervisor } from './descriptors.js';
 

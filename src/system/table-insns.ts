@@ -3,7 +3,7 @@
 import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import type { Insn } from '../decoder/insn.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Define } from '../semantics/handler.js';
 import { SysType, W_GDTR_BASE, W_GDTR_LIMIT, W_IDTR_BASE, W_IDTR_LIMIT, isPresent, loadDescriptor, systemType, sysWrite32 } from './descriptors.js';
 

@@ -8,7 +8,7 @@ import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import { Seg } from '../cpu/state.js';
 import { NT, VM } from '../arch/flags.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import {
   type Descriptor,
   SysType,

@@ -3,7 +3,7 @@
 // permission bitmap (SDM Vol. 1, 19.5.2).
 import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import { SysType, sysRead16, sysRead32 } from './descriptors.js';
 
 const W_TR = L.TR >> 2;

@@ -4,7 +4,7 @@
 import { Seg } from '../cpu/state.js';
 import { ARITH, DF, ID, IF, IOPL, IOPL_SHIFT, NT, RF, TF, AC } from '../arch/flags.js';
 import { fault, Vector } from '../cpu/exceptions.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import { readEflags, updateMode, writeEflags } from './mode.js';
 import type { StackFrame } from './stack-frame.js';
 

@@ -5,7 +5,7 @@
 import { concretizeCF, condition } from '../cpu/lazy-flags.js';
 import { FORMS } from '../arch/table.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Handler } from '../semantics/handler.js';
 import type { Vmm } from '../vmm/vmm.js';
 import { Callout } from './abi.js';

@@ -3,8 +3,8 @@
 // the privilege (which TLB bit grants access) and which segments are flat
 // (base 0, 4 GiB limit: no check needed). Blocks are keyed by physical
 // address, EIP and this key (DESIGN decision 8).
-import type { Cpu } from '../interp/cpu.js';
-import { MODE_CODE32 } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
+import { MODE_CODE32 } from '../cpu/context.js';
 import * as L from '../cpu/layout.js';
 import { T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from '../mem/tlb-entry.js';
 

@@ -6,7 +6,7 @@
 // generated code. It counts callouts per instruction form for the statistics.
 import { FORMS } from '../arch/table.js';
 import type { Insn } from '../decoder/insn.js';
-import type { Cpu } from '../interp/cpu.js';
+import type { Cpu } from '../cpu/context.js';
 import type { Handler } from '../semantics/handler.js';
 
 export class Vmm {

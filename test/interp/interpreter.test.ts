@@ -7,7 +7,7 @@ import { CpuState } from '../../src/cpu/state.js';
 import * as L from '../../src/cpu/layout.js';
 import { FlatUserContext } from '../../src/interp/flat.js';
 import { Interpreter, StopReason } from '../../src/interp/interpreter.js';
-import type { PortIO } from '../../src/interp/port-io.js';
+import type { PortIO } from '../../src/cpu/port-io.js';
 import { GuestMemory } from '../../src/mem/memory.js';
 import { ATTRS_DATA32, ATTR_EC, ATTR_DB, ATTR_G } from '../../src/mem/segmentation.js';
 import { asm, CODE, DATA, DATA_SIZE, flat, runAsm } from './asm.js';

@@ -6,7 +6,7 @@ import * as L from '../../src/cpu/layout.js';
 import { Seg } from '../../src/cpu/state.js';
 import { W_FLAGS, W_MASK } from '../../src/cpu/lazy-flags.js';
 import { Machine, type RunResult } from '../../src/machine.js';
-import { MODE_CODE32, MODE_PROTECTED, MODE_STACK32 } from '../../src/interp/cpu.js';
+import { MODE_CODE32, MODE_PROTECTED, MODE_STACK32 } from '../../src/cpu/context.js';
 import { decodeDescriptor } from '../../src/system/descriptors.js';
 
 export const GDT = 0x1000;

@@ -3,7 +3,7 @@
 // for NaNs, infinities and zeros (SDM Vol. 1, 4.8.3 and tables 8-10ff.), the
 // masked responses (QNaN indefinite, signed infinity), and the flags.
 import type { Define, Handler } from '../handler.js';
-import type { Cpu } from '../../interp/cpu.js';
+import type { Cpu } from '../../cpu/context.js';
 import type { Insn } from '../../decoder/insn.js';
 import { INDEFINITE, isSignaling, propagateNaN } from './float-bits.js';
 import * as R from './rounding.js';

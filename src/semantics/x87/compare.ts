@@ -4,7 +4,7 @@
 // FXAM (SDM FXAM's class table). FCOM-type compares signal IE on any NaN,
 // FUCOM-type only on an SNaN.
 import type { Define, Handler } from '../handler.js';
-import type { Cpu } from '../../interp/cpu.js';
+import type { Cpu } from '../../cpu/context.js';
 import type { Insn } from '../../decoder/insn.js';
 import { AF, CF, OF, PF, SF as EF_SF, ZF } from '../../arch/flags.js';
 import { isSignaling, signBit } from './float-bits.js';

@@ -5,7 +5,7 @@
 // figures 8-9 to 8-12). The model keeps FIP/FDP/FOP as loaded (it does not
 // record them per instruction) and no CS/DS selectors: they store as 0.
 import type { Define } from '../handler.js';
-import type { Cpu } from '../../interp/cpu.js';
+import type { Cpu } from '../../cpu/context.js';
 import type { Insn } from '../../decoder/insn.js';
 import { f64ToF80, f80ToF64 } from './float-bits.js';
 import {

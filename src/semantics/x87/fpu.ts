@@ -6,7 +6,7 @@
 // masked responses to stack faults and invalid operations.
 import * as L from '../../cpu/layout.js';
 import { fault, Vector } from '../../cpu/exceptions.js';
-import type { Cpu } from '../../interp/cpu.js';
+import type { Cpu } from '../../cpu/context.js';
 import { INDEFINITE } from './float-bits.js';
 
 export const W_CONTROL = L.FPU_CONTROL >> 2;

@@ -4,7 +4,7 @@
 // computes with the host's f64 functions: close to, but not bit-identical
 // with, the processor's 64-bit-significand results (docs/cpu-model.md).
 import type { Define, Handler } from '../handler.js';
-import type { Cpu } from '../../interp/cpu.js';
+import type { Cpu } from '../../cpu/context.js';
 import { INDEFINITE, isSignaling, propagateNaN, roundInt, scale2 } from './float-bits.js';
 import { finish } from './arith.js';
 import { C0, C1, C2, C3, checkFpu, invalid, isEmpty, PE, pop, push, raise, rc, setCC, setSt, st, underflow, ZE } from './fpu.js';

@@ -3,7 +3,7 @@
 // (FLD1 … FLDZ), FXCH, FCMOVcc and FFREE. Stores compute their bytes and
 // flags first, write memory (which may fault), and only then touch the FPU.
 import type { Define, Handler } from '../handler.js';
-import type { Cpu } from '../../interp/cpu.js';
+import type { Cpu } from '../../cpu/context.js';
 import type { Insn } from '../../decoder/insn.js';
 import { CF, PF, ZF } from '../../arch/flags.js';
 import {

@@ -2,7 +2,7 @@
 // segment and every page before writing a byte, so a fault leaves memory and
 // the FPU untouched) and the conversions of the loadable formats to the f64
 // register value, with the exceptions a load signals (SDM FLD/FILD/FBLD).
-import type { Cpu } from '../../interp/cpu.js';
+import type { Cpu } from '../../cpu/context.js';
 import type { Insn } from '../../decoder/insn.js';
 import { bcdToF64, f32ToF64, f80ToF64, fromWords, isSignaling, quiet } from './float-bits.js';
 import { DE, IE, raise } from './fpu.js';

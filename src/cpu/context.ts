@@ -2,12 +2,11 @@
 // state block, segmentation + memory, port I/O, and the operand helpers the
 // handlers share (effective addresses, r/m operands, read-modify-write,
 // stack). One class, one hidden class: handlers stay monomorphic on it.
-import * as L from '../cpu/layout.js';
-import type { CpuState } from '../cpu/state.js';
-import { materialize, W_FLAGS, W_MASK } from '../cpu/lazy-flags.js';
-import { fault, Vector } from '../cpu/exceptions.js';
+import * as L from './layout.js';
+import type { CpuState } from './state.js';
+import { materialize, W_FLAGS, W_MASK } from './lazy-flags.js';
+import { fault, Vector } from './exceptions.js';
 import type { Insn } from '../decoder/insn.js';
-import { CachedInsn } from './cached-insn.js';
 import { GuestMemory } from '../mem/memory.js';
 import { ATTR_DB, Segmentation } from '../mem/segmentation.js';
 import { PAGE_MASK } from '../mem/tlb-entry.js';
@@ -334,7 +333,7 @@ export class Cpu {
 
   /** Instructions of the current block retired before `i` (RDTSC reads exact virtual time). */
   retiredInBlock(i: Insn): number {
-    return i instanceof CachedInsn ? i.pos : 0;
+    return i.pos;
   }
 
   /** Address of the instruction being executed (EIP holds the next one). */
