@@ -8,7 +8,8 @@ import * as L from './cpu/layout.js';
 import { CpuState, Seg } from './cpu/state.js';
 import { W_FLAGS, W_MASK } from './cpu/lazy-flags.js';
 import { IF, TF } from './arch/flags.js';
-import { Vector } from './cpu/exceptions.js';
+import { Vector, hasErrorCode } from './cpu/exceptions.js';
+import { EmulationUnsupported } from './vmm/software-vmm.js';
 import { PcDevices } from './devices/pc-devices.js';
 import type { Engine, EngineExit } from './engines/engine.js';
 import { DEFAULT_ENGINE, ENGINES } from './engines/registry.js';
@@ -179,6 +180,7 @@ export class Machine {
     this.cpu.mem.paging = false;
     this.engine.invalidateAll();
     this.cpu.syncMode();
+    this.engine.world?.enter();
   }
 
   /** Loads an image into RAM and sets the entry state. Throws LoaderError on a bad image. */
@@ -192,8 +194,17 @@ export class Machine {
     return loaded;
   }
 
+  /** The guest's IF: the virtual one when a software VMM runs the guest. */
   private get interruptsEnabled(): boolean {
-    return (this.state.u32[W_FLAGS] & IF) !== 0;
+    const world = this.engine.world;
+    return world !== undefined ? world.interruptsEnabled() : (this.state.u32[W_FLAGS] & IF) !== 0;
+  }
+
+  /** Raises an event in the guest world: through the VMM when there is one (it sorts it), else straight to delivery. */
+  private raiseEvent(vector: number, source: EventSource, errorCode: number, address = 0, faultEip = -1): void {
+    const world = this.engine.world;
+    if (world !== undefined) world.event(vector, source, errorCode, address, faultEip, this.events);
+    else this.events.raise(vector, source, errorCode, address, faultEip);
   }
 
   /** Runs until the guest exits, stops for good, faults fatally, or a limit is hit. */
@@ -222,7 +233,7 @@ export class Machine {
         const shadow = s[W_INT_SHADOW] !== 0;
         s[W_INT_SHADOW] = 0;
         if (!shadow && this.interruptsEnabled && pic.hasInterrupt()) {
-          this.events.raise(pic.acknowledge(), EventSource.EXTERNAL, -1);
+          this.raiseEvent(pic.acknowledge(), EventSource.EXTERNAL, -1);
         }
         if (s[W_HALTED] !== 0) {
           const next = clock.nextEventTime();
@@ -248,16 +259,18 @@ export class Machine {
         else exit = this.engine.run(budget);
         if (singleStep && (exit.kind === 'budget' || exit.kind === 'halt')) {
           s[W_DR6] |= DR6_BS;
-          this.events.raise(Vector.DB, EventSource.EXCEPTION, -1);
+          this.raiseEvent(Vector.DB, EventSource.EXCEPTION, -1);
           continue;
         }
         switch (exit.kind) {
-          case 'fault':
-            this.events.raiseFault(exit.fault);
+          case 'fault': {
+            const f = exit.fault;
+            this.raiseEvent(f.vector, EventSource.EXCEPTION, hasErrorCode(f.vector) ? Math.max(0, f.errorCode) : -1, f.address);
             break;
+          }
           case 'trap':
-            if (exit.software) this.events.raise(exit.vector, EventSource.SOFTWARE, -1, 0, exit.insnEip);
-            else this.events.raise(exit.vector, EventSource.EXCEPTION, -1);
+            if (exit.software) this.raiseEvent(exit.vector, EventSource.SOFTWARE, -1, 0, exit.insnEip);
+            else this.raiseEvent(exit.vector, EventSource.EXCEPTION, -1);
             break;
           case 'unsupported':
             return result('unsupported', `unsupported instruction '${exit.instruction}' at EIP ${hex(this.state.eip)}`);
@@ -267,7 +280,7 @@ export class Machine {
       }
     } catch (e) {
       if (e instanceof TripleFault) return result('triple-fault', e.message);
-      if (e instanceof TaskSwitchUnsupported) return result('unsupported', `${e.message} at EIP ${hex(this.state.eip)}`);
+      if (e instanceof TaskSwitchUnsupported || e instanceof EmulationUnsupported) return result('unsupported', `${e.message} at EIP ${hex(this.state.eip)}`);
       throw e;
     }
   }

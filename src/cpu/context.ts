@@ -30,6 +30,19 @@ export const MODE_CODE32 = 2;
 export const MODE_STACK32 = 4;
 export const MODE_VM86 = 8;
 
+/**
+ * Where the processor's implicit accesses to its descriptor tables and TSS
+ * land when they fall in `owns`: a software VMM's own tables (shadow GDT and
+ * LDT, its IDT and TSS), which live outside guest RAM.
+ */
+export interface TableMemory {
+  owns(lin: number): boolean;
+  read16(lin: number): number;
+  read32(lin: number): number;
+  write16(lin: number, v: number): void;
+  write32(lin: number, v: number): void;
+}
+
 export class Cpu {
   readonly state: CpuState;
   /** The whole memory as u32 words: state fields at their word index (W_*). */
@@ -53,6 +66,8 @@ export class Cpu {
    * counted against run()'s instruction budget so a long REP cannot stretch it.
    */
   repWork = 0;
+  /** A VMM's tables, reached by the implicit table accesses of the system layer (null on bare metal). */
+  tables: TableMemory | null = null;
   /** Set by a handler to end the current block after this instruction. */
   blockExit = false;
   /** Vector of a software interrupt / INT3 / INTO trap raised by the last instruction, else -1. */

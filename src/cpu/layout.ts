@@ -8,6 +8,8 @@
 //   SCRATCH_BASE .. +SCRATCH_SIZE scratch for the VMM and test harnesses
 //   TLB_BASE     .. +TLB_SIZE     software TLB, one u32 entry per virtual page
 //   RAM_BASE     .. +ramBytes     guest physical RAM (physical address 0 = RAM_BASE)
+//   vmmBase()    .. +VMM_SIZE     VMM memory (shadow descriptor tables, the virtual CPU):
+//                                 past guest RAM, so no guest physical address reaches it
 
 /** Field widths in bytes; every field is naturally aligned. */
 type Width = 1 | 2 | 4 | 8;
@@ -119,10 +121,17 @@ export const TLB_SIZE = TLB_ENTRIES * 4;
 export const RAM_BASE = (TLB_BASE + TLB_SIZE + 0xfffff) & ~0xfffff;
 
 export const WASM_PAGE = 0x10000;
+/** VMM memory: room for a shadow GDT and LDT (64 KiB each), IDT, TSS and the virtual CPU. */
+export const VMM_SIZE = 0x24000;
 
-/** Wasm pages needed for a machine with `ramBytes` of guest RAM. */
+/** Byte offset of VMM memory in the wasm memory of a machine with `ramBytes` of guest RAM. */
+export function vmmBase(ramBytes: number): number {
+  return RAM_BASE + ramBytes;
+}
+
+/** Wasm pages needed for a machine with `ramBytes` of guest RAM (and its VMM memory). */
 export function memoryPagesFor(ramBytes: number): number {
-  return Math.ceil((RAM_BASE + ramBytes) / WASM_PAGE);
+  return Math.ceil((vmmBase(ramBytes) + VMM_SIZE) / WASM_PAGE);
 }
 
 if (STATE_USED > STATE_SIZE) {

@@ -10,6 +10,8 @@ import type { Handler } from '../semantics/handler.js';
 import type { Cpu } from '../cpu/context.js';
 import type { PortIO } from '../cpu/port-io.js';
 import type { StatSection } from '../stats/report.js';
+import type { EventDelivery } from '../system/event-delivery.js';
+import type { EventSource } from '../system/interrupts.js';
 
 export type EngineExit =
   /** The budget is spent (at a block boundary). */
@@ -28,6 +30,26 @@ export type EngineExit =
   | { kind: 'trap'; vector: number; software: boolean; insnEip: number }
   /** An instruction form this engine has no semantics for (EIP at it): the machine stops. */
   | { kind: 'unsupported'; instruction: string };
+
+/**
+ * A software VMM between the machine and the guest (DESIGN, "The VMM model"):
+ * the guest world's events go to it first, and the guest's interrupt flag is
+ * the virtual one. Engines that run the guest on bare metal have none.
+ */
+export interface GuestWorld {
+  /** The guest's own EFLAGS.IF (the virtual IF under ring compression). */
+  interruptsEnabled(): boolean;
+  /** The state block holds a fresh guest state (reset): the VMM takes it as the guest's and compresses it. */
+  enter(): void;
+  /**
+   * An exception, software interrupt or external interrupt raised in the
+   * guest world: the VMM sorts it (emulate, or reflect through `deliver`).
+   * Arguments as EventDelivery.raise takes them.
+   */
+  event(vector: number, source: EventSource, errorCode: number, address: number, faultEip: number, deliver: EventDelivery): void;
+  /** The VMM's statistics (traps by cause, silent misbehaviours…). */
+  statsSections(): StatSection[];
+}
 
 export interface Engine {
   readonly name: string;
@@ -49,6 +71,8 @@ export interface Engine {
    * the probe), so the statistics name what GuestMemory's count covers.
    */
   readonly inlineTlbProbes?: boolean;
+  /** The software VMM this engine runs the guest under, if any. */
+  readonly world?: GuestWorld;
 }
 
 /** What every engine is built from. */

@@ -31,6 +31,14 @@ export class GuestMemory {
   readonly codeFrames: Uint8Array;
   /** Called with a frame number when a write hits a code frame (before the write lands). */
   onCodeWrite: (frame: number) => void = () => {};
+  /**
+   * Per RAM frame: 1 when a VMM traces writes to it (it holds a guest
+   * descriptor table it shadows). Like code frames, writes take the slow path;
+   * unlike them, the frame stays traced after a write.
+   */
+  readonly tracedFrames: Uint8Array;
+  /** Called with the frame and linear address of every write to a traced frame (before the write lands). */
+  onTracedWrite: (frame: number, linear: number) => void = () => {};
   /** Linear page numbers with a filled TLB entry, so flushes stay cheap. */
   private filled: Int32Array = new Int32Array(FILLED_CAP);
   private filledCount = 0;
@@ -47,6 +55,7 @@ export class GuestMemory {
     this.ram32 = new Int32Array(buffer, L.RAM_BASE, ramBytes >> 2);
     this.tlb = new Int32Array(buffer, L.TLB_BASE, L.TLB_ENTRIES);
     this.codeFrames = new Uint8Array(ramBytes >>> PAGE_SHIFT);
+    this.tracedFrames = new Uint8Array(ramBytes >>> PAGE_SHIFT);
   }
 
   /** Selects the access bits for a privilege level (CPL 3 = user). */
@@ -84,7 +93,7 @@ export class GuestMemory {
     const frame = e >>> PAGE_SHIFT;
     if (frame >= this.codeFrames.length) {
       e &= ~PAGE_MASK; // outside RAM: no fast-path access at all
-    } else if (this.codeFrames[frame] !== 0) {
+    } else if (this.codeFrames[frame] !== 0 || this.tracedFrames[frame] !== 0) {
       e |= T_CODE;
     }
     this.tlbFills++;
@@ -123,8 +132,12 @@ export class GuestMemory {
           this.codeFrames[frame] = 0;
           this.onCodeWrite(frame);
         }
-        e &= ~T_CODE;
-        this.tlb[page] = e;
+        if (this.tracedFrames[frame] !== 0) {
+          this.onTracedWrite(frame, linear);
+        } else {
+          e &= ~T_CODE;
+          this.tlb[page] = e;
+        }
       }
     }
     return (e & ~PAGE_MASK) | (linear & PAGE_MASK);
@@ -134,6 +147,23 @@ export class GuestMemory {
   markCode(frame: number): void {
     if (this.codeFrames[frame] !== 0) return;
     this.codeFrames[frame] = 1;
+    this.slowWrites(frame);
+  }
+
+  /** Starts tracing writes to a RAM frame (a VMM's trace: onTracedWrite sees each one). */
+  markTraced(frame: number): void {
+    if (frame >= this.tracedFrames.length || this.tracedFrames[frame] !== 0) return;
+    this.tracedFrames[frame] = 1;
+    this.slowWrites(frame);
+  }
+
+  /** Stops tracing a frame (its TLB entries drop the slow-write bit at their next write). */
+  unmarkTraced(frame: number): void {
+    if (frame < this.tracedFrames.length) this.tracedFrames[frame] = 0;
+  }
+
+  /** Sends later writes through every TLB entry that maps `frame` to the slow path. */
+  private slowWrites(frame: number): void {
     const tlb = this.tlb;
     if (this.filledCount >= FILLED_CAP) {
       for (let p = 0; p < tlb.length; p++) if (tlb[p] !== 0 && tlb[p] >>> PAGE_SHIFT === frame) tlb[p] |= T_CODE;

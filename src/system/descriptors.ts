@@ -75,10 +75,21 @@ export function asSupervisor<T>(c: Cpu, f: () => T): T {
   }
 }
 
-export const sysRead32 = (c: Cpu, lin: number): number => asSupervisor(c, () => c.mem.read32(lin));
-export const sysRead16 = (c: Cpu, lin: number): number => asSupervisor(c, () => c.mem.read16(lin));
-export const sysWrite32 = (c: Cpu, lin: number, v: number): void => asSupervisor(c, () => c.mem.write32(lin, v));
-export const sysWrite16 = (c: Cpu, lin: number, v: number): void => asSupervisor(c, () => c.mem.write16(lin, v));
+// Implicit accesses to the descriptor tables and the TSS. Under a software VMM
+// the real GDTR, LDTR, IDTR and TR point into VMM memory (Cpu.tables), which
+// no guest access can reach: only these do.
+export const sysRead32 = (c: Cpu, lin: number): number =>
+  c.tables !== null && c.tables.owns(lin) ? c.tables.read32(lin) : asSupervisor(c, () => c.mem.read32(lin));
+export const sysRead16 = (c: Cpu, lin: number): number =>
+  c.tables !== null && c.tables.owns(lin) ? c.tables.read16(lin) : asSupervisor(c, () => c.mem.read16(lin));
+export const sysWrite32 = (c: Cpu, lin: number, v: number): void => {
+  if (c.tables !== null && c.tables.owns(lin)) c.tables.write32(lin, v);
+  else asSupervisor(c, () => c.mem.write32(lin, v));
+};
+export const sysWrite16 = (c: Cpu, lin: number, v: number): void => {
+  if (c.tables !== null && c.tables.owns(lin)) c.tables.write16(lin, v);
+  else asSupervisor(c, () => c.mem.write16(lin, v));
+};
 
 /** Base and limit of the table a selector indexes (TI bit: LDT, else GDT); null when the LDT is null. */
 function tableOf(c: Cpu, selector: number): { base: number; limit: number } | null {

@@ -1,0 +1,190 @@
+// The software VMM of the `te` engine (and, in part 2, of `dbt`): it owns the
+// virtual CPU, the shadow descriptor tables with their traces, and the guest
+// world's events, which the machine hands it before anything reaches the
+// guest (engines/engine.ts, GuestWorld).
+import * as L from '../cpu/layout.js';
+import type { Cpu } from '../cpu/context.js';
+import { CpuFault, hasErrorCode } from '../cpu/exceptions.js';
+import { W_FLAGS } from '../cpu/lazy-flags.js';
+import { Seg } from '../cpu/state.js';
+import { Insn } from '../decoder/insn.js';
+import { IF } from '../arch/flags.js';
+import { FORMS } from '../arch/table.js';
+import type { EngineExit, GuestWorld } from '../engines/engine.js';
+import type { StatRow, StatSection } from '../stats/report.js';
+import type { EventDelivery } from '../system/event-delivery.js';
+import { EventSource } from '../system/interrupts.js';
+import { asSupervisor } from '../system/descriptors.js';
+import { eventName, sortEvent, Sorted } from './event-sorting.js';
+import { captureVirtual, compress, compressible, decompress, guestCpl } from './ring-compression.js';
+import { ShadowTables, TABLE_NAMES } from './shadow-descriptors.js';
+import type { SilentMisbehaviourMeter } from './silent-misbehaviour.js';
+import { formAtEip, isEmulated } from './trap-handlers.js';
+import { Traces } from './traces.js';
+import type { VirtualCpu } from './virtual-cpu.js';
+import type { VmmMemory } from './vmm-memory.js';
+
+/** An instruction the VMM was to emulate has no semantics in this engine. */
+export class EmulationUnsupported extends Error {
+  constructor(readonly instruction: string) {
+    super(`the VMM cannot emulate '${instruction}'`);
+    this.name = 'EmulationUnsupported';
+  }
+}
+
+export class SoftwareVmm implements GuestWorld {
+  readonly shadows: ShadowTables;
+  readonly traces: Traces;
+  /** The guest runs compressed (it is in protected mode): false in real mode, which runs as it is. */
+  compressed = false;
+  /** Emulated instructions by form text. */
+  readonly emulated = new Map<string, number>();
+  /** Reflected events by name. */
+  readonly reflected = new Map<string, number>();
+  /** Instructions run on the direct path, by virtual CPL (0-3). */
+  readonly directInsns = [0, 0, 0, 0];
+  private readonly scratch = new Insn();
+
+  constructor(
+    private readonly c: Cpu,
+    readonly memory: VmmMemory,
+    readonly vcpu: VirtualCpu,
+    readonly meter: SilentMisbehaviourMeter,
+    /** Runs exactly one instruction with the engine's own semantics. */
+    private readonly step: () => EngineExit,
+  ) {
+    this.shadows = new ShadowTables(c, memory, vcpu);
+    this.traces = new Traces(c, vcpu, this.shadows);
+  }
+
+  /** The guest CPL the real state stands for. */
+  get virtualCpl(): number {
+    return this.compressed ? guestCpl(this.c.state.cpl) : this.c.state.cpl;
+  }
+
+  interruptsEnabled(): boolean {
+    return this.compressed ? this.vcpu.interruptsEnabled : (this.c.s[W_FLAGS] & IF) !== 0;
+  }
+
+  enter(): void {
+    this.c.tables = null;
+    captureVirtual(this.c, this.vcpu);
+    this.compressed = compressible(this.vcpu);
+    compress(this.c, this.vcpu, this.shadows);
+    this.traces.retrace();
+  }
+
+  event(vector: number, source: EventSource, errorCode: number, address: number, faultEip: number, deliver: EventDelivery): void {
+    // A guest that switched to protected mode by itself (real mode runs uncompressed) enters the VMM's world now.
+    if (!this.compressed && (this.c.state.cr(0) & 1) !== 0) this.enter();
+    if (!this.compressed) {
+      deliver.raise(vector, source, errorCode, address, faultEip);
+      return;
+    }
+    const form = source === EventSource.EXCEPTION ? formAtEip(this.c, this.scratch) : -1;
+    if (sortEvent(vector, source, isEmulated(form)) === Sorted.EMULATE) this.emulate(form, deliver);
+    else this.reflect(vector, source, errorCode, address, faultEip, deliver);
+  }
+
+  /** Runs the faulting instruction on the virtual CPU (trap-handlers.ts). */
+  private emulate(form: number, deliver: EventDelivery): void {
+    const c = this.c;
+    const text = FORMS[form].instruction;
+    this.emulated.set(text, (this.emulated.get(text) ?? 0) + 1);
+    const before = this.tableKey();
+    decompress(c, this.vcpu);
+    let exit: EngineExit;
+    try {
+      exit = this.step();
+    } finally {
+      captureVirtual(c, this.vcpu);
+      this.compressed = compressible(this.vcpu);
+      compress(c, this.vcpu, this.shadows);
+    }
+    if (this.tableKey() !== before) this.traces.retrace();
+    switch (exit.kind) {
+      case 'fault': {
+        const f = exit.fault;
+        this.reflect(f.vector, EventSource.EXCEPTION, hasErrorCode(f.vector) ? Math.max(0, f.errorCode) : -1, f.address, -1, deliver);
+        break;
+      }
+      case 'trap':
+        this.reflect(exit.vector, exit.software ? EventSource.SOFTWARE : EventSource.EXCEPTION, -1, 0, exit.software ? exit.insnEip : -1, deliver);
+        break;
+      case 'unsupported':
+        throw new EmulationUnsupported(exit.instruction);
+      default:
+        break;
+    }
+  }
+
+  /** Delivers the guest's own event through its shadowed IDT, on its stacks. */
+  private reflect(vector: number, source: EventSource, errorCode: number, address: number, faultEip: number, deliver: EventDelivery): void {
+    const c = this.c;
+    const name = eventName(vector, source);
+    this.reflected.set(name, (this.reflected.get(name) ?? 0) + 1);
+    const cpl = this.virtualCpl;
+    const eip = faultEip >= 0 ? faultEip : c.state.eip;
+    deliver.raise(vector, source, errorCode, address, faultEip);
+    // An interrupt gate cleared IF: the VMM keeps the real IF set and clears the virtual one.
+    if ((c.s[W_FLAGS] & IF) === 0) {
+      this.vcpu.interruptsEnabled = false;
+      c.s[W_FLAGS] |= IF;
+    }
+    if (source === EventSource.SOFTWARE) this.checkFrame(cpl, eip);
+  }
+
+  /** INT n pushed the real CS: its RPL is the real CPL, not the guest's (a silent misbehaviour of INT). */
+  private checkFrame(cplBefore: number, eip: number): void {
+    const c = this.c;
+    try {
+      const at = (c.state.segBase(Seg.SS) + (c.r[4] >>> 0) + 4) | 0;
+      const pushedCs = asSupervisor(c, () => c.mem.read16(at));
+      if ((pushedCs & 3) !== cplBefore) this.meter.record('INT imm8', eip);
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+    }
+  }
+
+  /** What decides where the guest's tables are (a change means retracing). */
+  private tableKey(): string {
+    const v = this.vcpu;
+    const l = v.ldtr;
+    const st = this.c.state;
+    return [v.gdtBase, v.gdtLimit, v.idtBase, v.idtLimit, l.selector, l.base, l.limit, v.tr.selector, v.cr(0), st.cr(3), st.cr(4)].join(',');
+  }
+
+  statsSections(): StatSection[] {
+    const byCount = (m: ReadonlyMap<string, number>, prefix: string): StatRow[] =>
+      [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => ({ name: `${prefix}${k}`, value: n }));
+    const traps = [
+      ...byCount(this.emulated, 'emulated '),
+      ...TABLE_NAMES.map((t, k) => ({ name: `trace write (${t})`, value: this.traces.writes[k] })).filter((r) => r.value > 0),
+      ...byCount(this.reflected, ''),
+    ];
+    const total = [...this.emulated.values()].reduce((a, b) => a + b, 0) + this.traces.writes.reduce((a, b) => a + b, 0) + [...this.reflected.values()].reduce((a, b) => a + b, 0);
+    return [
+      { title: 'VMM traps by cause', rows: [{ name: 'total', value: total }, ...traps] },
+      {
+        title: 'VMM direct path by virtual CPL',
+        rows: this.directInsns.map((n, cpl) => ({ name: `CPL ${cpl} instructions`, value: n })).filter((r, cpl) => r.value > 0 || cpl === 0 || cpl === 3),
+      },
+      {
+        title: 'VMM shadow descriptor tables',
+        rows: [
+          { name: 'traced pages', value: this.traces.tracedPages },
+          ...TABLE_NAMES.map((t, k) => ({ name: `${t} rebuilds`, value: this.shadows.rebuilds[k] })),
+          ...TABLE_NAMES.map((t, k) => ({ name: `${t} entries built`, value: this.shadows.entriesBuilt[k] })),
+          { name: 'unreadable guest descriptors', value: this.shadows.unreadable },
+        ],
+      },
+      { title: 'silent misbehaviours', rows: this.meter.list().map((m) => ({ name: m.instruction, value: m.count })) },
+      { title: 'silent misbehaviours: first EIP', rows: this.meter.list().map((m) => ({ name: m.instruction, value: '0x' + m.firstEip.toString(16) })) },
+    ];
+  }
+}
+
+/** The retired-instruction counter, for the direct-path accounting. */
+export function retired(c: Cpu): number {
+  return c.state.f64[L.INSNS_RETIRED >> 3];
+}
