@@ -112,6 +112,21 @@ kmain:
 .if_ok:
     add esp, 4
     loop .section
+    ; The last popf left IF set: ticks keep arriving with no further sti
+    ; (a deprivileged popf that silently kept IF clear stops them here).
+    mov eax, [ticks_total]
+    add eax, 2
+    mov edx, MAX_POLLS
+.after_popf:
+    cmp [ticks_total], eax
+    jae .after_popf_done
+    dec edx
+    jnz .after_popf
+.after_popf_done:
+    cmp [ticks_total], eax
+    setae al
+    movzx eax, al
+    CHECK eax, 1, "critical sections: ticks arrive after popf without sti"
     mov ecx, 3                      ; make sure some ticks land in the test
     call wait_ticks
     cli
