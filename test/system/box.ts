@@ -30,13 +30,19 @@ export function descriptor(base: number, limit: number, access: number, flags: n
 }
 
 export class Box {
-  readonly m = new Machine({ memMB: 8 });
-  readonly ram = this.m.cpu.mem.ram;
-  private readonly view = new DataView(this.ram.buffer, this.ram.byteOffset, this.ram.byteLength);
+  readonly m: Machine;
+  readonly ram: Uint8Array;
+  private readonly view: DataView;
   result: RunResult | null = null;
+  private entered = false;
 
-  constructor() {
+  /** `engine`: any registered engine; under a software VMM the state set here is the guest's, compressed on entry. */
+  constructor(engine = 'dbt') {
+    this.m = new Machine({ memMB: 8, engine });
+    this.ram = this.m.cpu.mem.ram;
+    this.view = new DataView(this.ram.buffer, this.ram.byteOffset, this.ram.byteLength);
     const st = this.m.state;
+    st.setCr(0, 0x11); // as a multiboot loader leaves it (a VMM's own CR0 bits are added on entry)
     this.setGdt(1, descriptor(0, 0xfffff, 0x9a, 0xc));
     this.setGdt(2, descriptor(0, 0xfffff, 0x92, 0xc));
     this.setGdt(3, descriptor(0, 0xfffff, 0xfa, 0xc));
@@ -110,6 +116,11 @@ export class Box {
   /** Runs from `eip` until the CPU halts (a vector stub, or the code's own hlt). */
   run(eip = CODE, maxInsns = 10_000): RunResult {
     this.m.state.eip = eip;
+    // A software VMM takes the state set up so far as the guest's and compresses it.
+    if (this.m.engine.world !== undefined && !this.entered) {
+      this.entered = true;
+      this.m.engine.world.enter();
+    }
     this.m.state.u32[L.HALTED >> 2] = 0;
     this.result = this.m.run({ maxInsns });
     return this.result;
