@@ -252,7 +252,8 @@ export class Machine {
         // EFLAGS.TF (single-step #DB after it, SDM Vol. 3, 17.3.1.4).
         const singleStep = (s[W_FLAGS] & TF) !== 0;
         const untilEvent = Math.max(1, clock.nextEventTime() - clock.now());
-        const budget = pic.hasInterrupt() ? 1 : Math.min(untilEvent, SLICE_INSNS, maxInsns - done);
+        const waitsForIf = pic.hasInterrupt() && this.engine.world?.interruptFlagTrapped() !== true;
+        const budget = waitsForIf ? 1 : Math.min(untilEvent, SLICE_INSNS, maxInsns - done);
         let exit: EngineExit;
         if (limits.trace) exit = this.traceStep(limits.trace);
         else if (shadow || singleStep) exit = this.engine.step();

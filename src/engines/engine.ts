@@ -39,6 +39,11 @@ export type EngineExit =
 export interface GuestWorld {
   /** The guest's own EFLAGS.IF (the virtual IF under ring compression). */
   interruptsEnabled(): boolean;
+  /**
+   * True when every change of the guest's IF reaches the VMM (it is virtual):
+   * a pending interrupt then need not cut runs to single blocks to catch it.
+   */
+  interruptFlagTrapped(): boolean;
   /** The state block holds a fresh guest state (reset): the VMM takes it as the guest's and compresses it. */
   enter(): void;
   /**

@@ -66,6 +66,10 @@ export class SoftwareVmm implements GuestWorld {
     return this.compressed ? this.vcpu.interruptsEnabled : (this.c.s[W_FLAGS] & IF) !== 0;
   }
 
+  interruptFlagTrapped(): boolean {
+    return this.compressed;
+  }
+
   enter(): void {
     this.c.tables = null;
     captureVirtual(this.c, this.vcpu);
