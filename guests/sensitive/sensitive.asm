@@ -3,7 +3,8 @@
 ; IA-32 report (mov from cs/ss/ds, push cs, pushf after popf tried to change
 ; IF and IOPL, smsw, sgdt/sidt/sldt/str, lar/lsl/verr/verw, the CS pushed by
 ; a far call and by int n), plus what cli and in do. On real hardware the
-; kernel sees CPL 0 everywhere; a deprivileged kernel (trap-and-emulate) sees
+; The routine runs a third time at CPL 3 with IOPL 3 (where cli, popf's IF
+; and in are the user's to use). The kernel sees CPL 0 everywhere; a deprivileged kernel (trap-and-emulate) sees
 ; its real ring in cs/ss and has its popf silently ignore IF: the popf
 ; problem. A few checks at the end state what the architecture requires.
 
@@ -72,6 +73,15 @@ UNCHANGED equ 0xEEEEEEEE
     OBS %1
 %endmacro
 
+; Far return through a frame naming [own_cs] (the selector the code was
+; written with), to the next instruction.
+%macro RETF_OWN_CS 0
+    push dword [own_cs]
+    push dword %%back
+    retf
+%%back:
+%endmacro
+
 section .text
 global kmain
 kmain:
@@ -90,14 +100,23 @@ kmain:
 
     ; CPL 0, IF=1 (every PIC line is masked), IOPL 0
     mov edi, obs_cpl0
+    mov dword [own_cs], SEL_KCODE
     push dword 0x202
     popfd
     call observe
     cli
     ; CPL 3, IF=1, IOPL 0
+    mov dword [own_cs], SEL_UCODE | 3
+    mov dword [user_buffer], obs_cpl3
     mov eax, observe_user
     mov ecx, 0x202
     call user_call
+    ; CPL 3, IF=1, IOPL 3
+    mov dword [user_buffer], obs_cpl3io3
+    mov eax, observe_user
+    mov ecx, 0x3202
+    call user_call
+    cli
 
     mov esi, 0
 .print:
@@ -110,6 +129,8 @@ kmain:
     HEX [obs_cpl0 + esi * 4], 8
     SAY " cpl3 "
     HEX [obs_cpl3 + esi * 4], 8
+    SAY " cpl3io3 "
+    HEX [obs_cpl3io3 + esi * 4], 8
     NL
     inc esi
     cmp esi, OBS_TOTAL
@@ -142,6 +163,13 @@ kmain:
     CHECK eax, NONE, "check: cpl0 cli does not fault"
     mov eax, [obs_cpl3 + OBS_CLI * 4]
     CHECK eax, 0x000D0000, "check: cpl3 cli raises #GP(0)"
+    mov eax, [obs_cpl3io3 + OBS_CLI * 4]
+    CHECK eax, NONE, "check: cpl3 iopl3 cli does not fault"
+    mov eax, [obs_cpl3io3 + OBS_POPF_IF * 4]
+    and eax, 0x200
+    CHECK eax, 0, "check: cpl3 iopl3 popf clears IF"
+    mov eax, [obs_cpl0 + OBS_RETF * 4]
+    CHECK eax, NONE, "check: cpl0 retf to its own cs does not fault"
 
     SAY "sensitive: done, failures "
     DEC [failures]
@@ -149,7 +177,7 @@ kmain:
     EXIT_WITH_FAILURES
 
 observe_user:
-    mov edi, obs_cpl3
+    mov edi, [user_buffer]
     call observe
     int USER_RETURN_VECTOR
 
@@ -169,6 +197,20 @@ OBS_CS equ obs_count
     pop eax
     movzx eax, ax           ; upper half: zero or the old stack word (SDM PUSH)
     OBS "push cs"
+    push ds
+    pop ds
+    xor eax, eax
+    mov ax, ds
+    OBS "pop ds, mov ax, ds"
+
+    mov eax, [own_cs]       ; a far jump to the selector the code believes is its own
+    mov [far_target + 4], ax
+    mov dword [far_target], .jumped
+    jmp far [far_target]
+.jumped:
+    xor eax, eax
+    mov ax, cs
+    OBS "jmp far own cs, mov ax, cs"
 
     xor eax, eax            ; known arithmetic flags: ZF, PF
     pushfd
@@ -258,6 +300,11 @@ OBS_FAR_CS equ obs_count
     mov eax, [gate_own_ss]
     OBS "int 0x31: handler ss"
 
+    mov [saved_esp], esp    ; a far return to the selector the code believes is its own
+OBS_RETF equ obs_count
+    MAY_FAULT "retf to own cs: fault", RETF_OWN_CS
+    mov esp, [saved_esp]
+
 OBS_CLI equ obs_count
     MAY_FAULT "cli: fault", cli
     pushfd
@@ -304,6 +351,9 @@ gate_cs:     dd 0
 gate_eflags: dd 0
 gate_ss:     dd 0
 gate_own_ss: dd 0
+own_cs:      dd 0
+user_buffer: dd 0
+saved_esp:   dd 0
 align 8
 ldt:
     DESC 0, 0xFFFFF, 0xF3, 0xC      ; entry 0: data, DPL 3, accessed
@@ -312,3 +362,4 @@ ldt:
 section .bss
 obs_cpl0: resd 64
 obs_cpl3: resd 64
+obs_cpl3io3: resd 64

@@ -29,8 +29,8 @@ const EXPECTED_TO_DIFFER: Record<string, { lines: RegExp; explainedBy: string[] 
   usermode: { lines: /pid 4 fault vector 13/, explainedBy: ['IRETD'] },
   // sgdt/sidt/sldt/str/smsw reveal the VMM's tables and CR0; a far call pushes CS with RPL 1.
   segments: { lines: /str FAIL|sgdt: limit 0xffff/, explainedBy: ['SGDT m', 'STR r/m16', 'CALL ptr16:32'] },
-  // The probe itself: RPL 1 in cs/ss, popf ignoring IF and IOPL, the VMM's tables, compressed DPLs.
-  sensitive: { lines: /mov ax, cs: cpl0 0x00000009/, explainedBy: ['MOV r/m16, Sreg', 'POPFD', 'SGDT m', 'LAR r32, r/m16', 'INT imm8'] },
+  // The probe itself: RPL 1 in cs/ss, popf ignoring IF and IOPL, an iret that cannot grant IOPL 3, the VMM's tables, compressed DPLs.
+  sensitive: { lines: /mov ax, cs: cpl0 0x00000009/, explainedBy: ['MOV r/m16, Sreg', 'POPFD', 'IRETD', 'SGDT m', 'LAR r32, r/m16', 'INT imm8'] },
 };
 
 describe('guests under te', () => {
