@@ -3,8 +3,9 @@ import { UserError } from './errors.js';
 import type { Command } from './command.js';
 import { disasmCommand } from './disasm.js';
 import { runCommand } from './run.js';
+import { sensitiveCommand } from './sensitive.js';
 
-const commands: Command[] = [disasmCommand, runCommand];
+const commands: Command[] = [disasmCommand, runCommand, sensitiveCommand];
 
 function usage(): string {
   const rows = commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`);

@@ -164,9 +164,11 @@ export class SoftwareVmm implements GuestWorld {
     const traps = [
       ...byCount(this.emulated, 'emulated '),
       ...TABLE_NAMES.map((t, k) => ({ name: `trace write (${t})`, value: this.traces.writes[k] })).filter((r) => r.value > 0),
+      ...TABLE_NAMES.map((t, k) => ({ name: `trace write, false sharing (${t} page)`, value: this.traces.falseSharing[k] })).filter((r) => r.value > 0),
       ...byCount(this.reflected, ''),
     ];
-    const total = [...this.emulated.values()].reduce((a, b) => a + b, 0) + this.traces.writes.reduce((a, b) => a + b, 0) + [...this.reflected.values()].reduce((a, b) => a + b, 0);
+    const sum = (xs: Iterable<number>): number => [...xs].reduce((a, b) => a + b, 0);
+    const total = sum(this.emulated.values()) + sum(this.traces.writes) + sum(this.traces.falseSharing) + sum(this.reflected.values());
     return [
       { title: 'VMM traps by cause', rows: [{ name: 'total', value: total }, ...traps] },
       {

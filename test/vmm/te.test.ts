@@ -182,6 +182,18 @@ describe('shadow descriptor tables and their traces', () => {
     expect((te.r32(GDT + 7 * 8 + 4) >>> 8) & 1).toBe(1);
   });
 
+  it('a write to data sharing the GDT page is a hidden fault counted as false sharing, and leaves the shadow as it is', () => {
+    // The GDT is 16 entries at 0x1000; 0x1800 is on its page but outside it.
+    const { interp, te } = both('mov dword [ss:0x1800], 5\nmov dword [ss:0x1804], 6\nmov eax, [ss:0x1800]\nhlt');
+    expect(guestView(te)).toEqual(guestView(interp));
+    const w = world(te);
+    expect(w.traces.falseSharing[0]).toBe(2);
+    expect(w.traces.writes[0]).toBe(0);
+    const rebuilds = w.shadows.rebuilds[0];
+    expect(te.m.state.reg32(0)).toBe(5);
+    expect(w.shadows.rebuilds[0]).toBe(rebuilds);
+  });
+
   it('shadow descriptors have DPL 0 compressed to 1; lar shows it', () => {
     const { interp, te } = both('mov ecx, 0x10\nlar eax, ecx\nhlt');
     expect((interp.m.state.reg32(0) >>> 13) & 3).toBe(0);
