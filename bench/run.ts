@@ -3,7 +3,7 @@
 // engine; prints a table and writes it, with the machine and Node version,
 // into bench/RESULTS.md and a chart into bench/guests.svg.
 //
-//   npm run bench -- [--rounds 3] [--guests fib,sieve] [--engines interp,dbt,v86-jit,v86-interp]
+//   npm run bench -- [--rounds 3] [--guests fib,sieve] [--engines interp,dbt,te,v86-jit,v86-interp]
 //                    [--window 3] [--no-write]
 import { nodeFlagsFor, X86DBT_NODE_FLAGS } from './lib/node-flags.js';
 import { execFileSync } from 'node:child_process';
@@ -19,7 +19,7 @@ import type { RunMeasurement, RunSpec } from './run-one.js';
 const COMPUTE_GUESTS = ['sieve', 'crc32', 'matmul', 'qsort', 'memops', 'fib', 'bytecode', 'int64'];
 /** Engines that interpret run for a time window instead of to completion (a full bench run would take minutes). */
 const WINDOWED = new Set(['interp', 'v86-interp']);
-const COLORS: Record<string, string> = { interp: '#9e9e9e', dbt: '#1565c0', 'v86-jit': '#ef6c00', 'v86-interp': '#ffcc80' };
+const COLORS: Record<string, string> = { interp: '#9e9e9e', dbt: '#1565c0', te: '#6a1b9a', 'v86-jit': '#ef6c00', 'v86-interp': '#ffcc80' };
 
 interface GuestRun {
   name: string;
@@ -62,7 +62,7 @@ function main(): void {
   const rounds = Number(flag('rounds') ?? 3);
   const window = Number(flag('window') ?? 3);
   const guests = (flag('guests') ?? COMPUTE_GUESTS.join(',')).split(',');
-  const wanted = (flag('engines') ?? 'interp,dbt,v86-jit,v86-interp').split(',');
+  const wanted = (flag('engines') ?? 'interp,dbt,te,v86-jit,v86-interp').split(',');
   const engines = wanted.filter((e) => e.startsWith('v86-') || ENGINES.has(e));
   for (const e of wanted) if (!engines.includes(e)) process.stderr.write(`bench: engine '${e}' is not available, skipped\n`);
 
@@ -95,12 +95,14 @@ function main(): void {
   const header = ['guest', ...engines.map((e) => `${e} MIPS`)];
   if (engines.includes('dbt') && engines.includes('interp')) header.push('dbt/interp');
   if (engines.includes('dbt') && engines.includes('v86-jit')) header.push('dbt/v86-jit');
+  if (engines.includes('dbt') && engines.includes('te')) header.push('te/dbt');
   if (engines.includes('dbt')) header.push('translate %', 'hit rate %', 'chained %');
   header.push('peak RSS MiB');
   const rows: Cell[][] = guests.map((g) => {
     const row: Cell[] = [g, ...engines.map((e) => mips(g, e))];
     if (engines.includes('dbt') && engines.includes('interp')) row.push(`${fmt(mips(g, 'dbt') / mips(g, 'interp'))}×`);
     if (engines.includes('dbt') && engines.includes('v86-jit')) row.push(`${fmt(mips(g, 'dbt') / mips(g, 'v86-jit'), 2)}×`);
+    if (engines.includes('dbt') && engines.includes('te')) row.push(`${fmt(mips(g, 'te') / mips(g, 'dbt'), 2)}×`);
     if (engines.includes('dbt')) {
       row.push(translateShare(g), dbtStat(g, 'dbt translation cache', 'hit rate'), dbtStat(g, 'dbt translation cache', 'chained share'));
     }
@@ -110,6 +112,7 @@ function main(): void {
   const summary: string[] = [];
   if (engines.includes('dbt') && engines.includes('interp')) summary.push(`dbt/interp geometric mean: ${fmt(geomean(guests.map((g) => mips(g, 'dbt') / mips(g, 'interp'))))}×`);
   if (engines.includes('dbt') && engines.includes('v86-jit')) summary.push(`dbt/v86-jit geometric mean: ${fmt(geomean(guests.map((g) => mips(g, 'dbt') / mips(g, 'v86-jit'))), 2)}×`);
+  if (engines.includes('dbt') && engines.includes('te')) summary.push(`te/dbt geometric mean: ${fmt(geomean(guests.map((g) => mips(g, 'te') / mips(g, 'dbt'))), 2)}× (te runs the same translated direct path, deprivileged)`);
 
   const table = markdownTable(header, rows);
   const when = new Date().toISOString().slice(0, 10);
