@@ -2,12 +2,13 @@
 import type { EngineFactory } from './engine.js';
 import { InterpEngine } from './interp.js';
 import { DbtEngine } from './dbt.js';
-import { TeEngine } from './te.js';
+import { SoftwareVmmEngine } from './software-vmm-engine.js';
 
 export const ENGINES: ReadonlyMap<string, EngineFactory> = new Map<string, EngineFactory>([
   ['interp', (ctx) => new InterpEngine(ctx)],
   ['dbt', (ctx) => new DbtEngine(ctx)],
-  ['te', (ctx) => new TeEngine(ctx)],
+  ['te', (ctx) => new SoftwareVmmEngine(ctx, 'trap-and-emulate')],
+  ['bt', (ctx) => new SoftwareVmmEngine(ctx, 'binary-translation')],
 ]);
 
 // dbt passes every guest, fixture and differential test identically to interp (test/translator).

@@ -63,6 +63,7 @@ export function compressible(v: VirtualCpu): boolean {
 export function captureVirtual(c: Cpu, v: VirtualCpu): void {
   const s = c.s;
   v.flags = s[W_FLAGS] & (IF | IOPL);
+  v.cpl = c.state.cpl;
   v.setGdtr(s[W_GDTR_BASE], s[W_GDTR_LIMIT]);
   v.setIdtr(s[W_IDTR_BASE], s[W_IDTR_LIMIT]);
   v.setLdtr({ selector: s[W_LDTR], base: s[W_LDTR + 1], limit: s[W_LDTR + 2], attrs: s[W_LDTR + 3] });
@@ -97,8 +98,12 @@ export function compress(c: Cpu, v: VirtualCpu, tables: TableMemory): void {
   c.syncMode();
 }
 
-/** Real state -> guest view (the inverse of compress). */
-export function decompress(c: Cpu, v: VirtualCpu): void {
+/**
+ * Real state -> guest view (the inverse of compress). With `trackedCpl` the
+ * virtual CPU's CPL tells guest ring 1 from guest ring 0 (both real ring 1),
+ * as long as it still matches the real CPL.
+ */
+export function decompress(c: Cpu, v: VirtualCpu, trackedCpl = false): void {
   const st = c.state;
   const s = c.s;
   st.setCr(0, v.cr(0));
@@ -107,10 +112,11 @@ export function decompress(c: Cpu, v: VirtualCpu): void {
   const vm86 = (s[W_FLAGS] & VM) !== 0;
   const real = st.cpl;
   if (!vm86) {
-    st.cpl = guestCpl(real);
+    const cpl = trackedCpl && realCpl(v.cpl) === real ? v.cpl : guestCpl(real);
+    st.cpl = cpl;
     for (let seg = 0; seg < 6; seg++) {
       let sel = st.segSelector(seg);
-      if ((seg === Seg.CS || seg === Seg.SS) && (sel & 3) === 1 && real === 1) sel &= ~3;
+      if ((seg === Seg.CS || seg === Seg.SS) && (sel & 3) === 1 && real === 1 && cpl === 0) sel &= ~3;
       st.setSeg(seg, sel, st.segBase(seg), st.segLimit(seg), decompressAttrs(st.segAttrs(seg)));
     }
   }

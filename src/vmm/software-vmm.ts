@@ -16,7 +16,7 @@ import type { EventDelivery } from '../system/event-delivery.js';
 import { EventSource } from '../system/interrupts.js';
 import { asSupervisor } from '../system/descriptors.js';
 import { eventName, sortEvent, Sorted } from './event-sorting.js';
-import { captureVirtual, compress, compressible, decompress, guestCpl } from './ring-compression.js';
+import { captureVirtual, compress, compressible, decompress, guestCpl, realCpl } from './ring-compression.js';
 import { ShadowTables, TABLE_NAMES } from './shadow-descriptors.js';
 import type { SilentMisbehaviourMeter } from './silent-misbehaviour.js';
 import { formAtEip, isEmulated } from './trap-handlers.js';
@@ -43,6 +43,14 @@ export class SoftwareVmm implements GuestWorld {
   readonly reflected = new Map<string, number>();
   /** Instructions run on the direct path, by virtual CPL (0-3). */
   readonly directInsns = [0, 0, 0, 0];
+  /**
+   * Binary translation (dbt): sensitive and privileged instructions are callouts
+   * on the virtual CPU, and events are delivered on it too, so frames carry the
+   * guest's CS. False under trap-and-emulate (te), where they run deprivileged.
+   */
+  virtualizing = false;
+  /** A virtualizing callout faulted on the virtual CPU: the event that follows is the guest's own. */
+  private guestFault = false;
   private readonly scratch = new Insn();
 
   constructor(
@@ -59,7 +67,9 @@ export class SoftwareVmm implements GuestWorld {
 
   /** The guest CPL the real state stands for. */
   get virtualCpl(): number {
-    return this.compressed ? guestCpl(this.c.state.cpl) : this.c.state.cpl;
+    if (!this.compressed) return this.c.state.cpl;
+    const real = this.c.state.cpl;
+    return this.virtualizing && realCpl(this.vcpu.cpl) === real ? this.vcpu.cpl : guestCpl(real);
   }
 
   interruptsEnabled(): boolean {
@@ -85,27 +95,40 @@ export class SoftwareVmm implements GuestWorld {
       deliver.raise(vector, source, errorCode, address, faultEip);
       return;
     }
+    if (this.guestFault) {
+      this.guestFault = false;
+      this.reflect(vector, source, errorCode, address, faultEip, deliver);
+      return;
+    }
     const form = source === EventSource.EXCEPTION ? formAtEip(this.c, this.scratch) : -1;
     if (sortEvent(vector, source, isEmulated(form)) === Sorted.EMULATE) this.emulate(form, deliver);
     else this.reflect(vector, source, errorCode, address, faultEip, deliver);
   }
 
-  /** Runs the faulting instruction on the virtual CPU (trap-handlers.ts). */
-  private emulate(form: number, deliver: EventDelivery): void {
+  /** Runs fn on the guest's view of the state (decompressed), then captures what it did and compresses again. */
+  onVirtualCpu<T>(fn: () => T): T {
     const c = this.c;
-    const text = FORMS[form].instruction;
-    this.emulated.set(text, (this.emulated.get(text) ?? 0) + 1);
     const before = this.tableKey();
-    decompress(c, this.vcpu);
-    let exit: EngineExit;
+    decompress(c, this.vcpu, this.virtualizing);
     try {
-      exit = this.step();
+      return fn();
     } finally {
       captureVirtual(c, this.vcpu);
       this.compressed = compressible(this.vcpu);
       compress(c, this.vcpu, this.shadows);
+      if (this.tableKey() !== before) this.traces.retrace();
     }
-    if (this.tableKey() !== before) this.traces.retrace();
+  }
+
+  noteGuestFault(): void {
+    this.guestFault = true;
+  }
+
+  /** Runs the faulting instruction on the virtual CPU (trap-handlers.ts). */
+  private emulate(form: number, deliver: EventDelivery): void {
+    const text = FORMS[form].instruction;
+    this.emulated.set(text, (this.emulated.get(text) ?? 0) + 1);
+    const exit = this.onVirtualCpu(() => this.step());
     switch (exit.kind) {
       case 'fault': {
         const f = exit.fault;
@@ -129,6 +152,11 @@ export class SoftwareVmm implements GuestWorld {
     this.reflected.set(name, (this.reflected.get(name) ?? 0) + 1);
     const cpl = this.virtualCpl;
     const eip = faultEip >= 0 ? faultEip : c.state.eip;
+    if (this.virtualizing) {
+      // Delivered as bare metal delivers it: on the virtual CPU, the frame holding the guest's CS.
+      this.onVirtualCpu(() => deliver.raise(vector, source, errorCode, address, faultEip));
+      return;
+    }
     deliver.raise(vector, source, errorCode, address, faultEip);
     // An interrupt gate cleared IF: the VMM keeps the real IF set and clears the virtual one.
     if ((c.s[W_FLAGS] & IF) === 0) {

@@ -23,6 +23,8 @@ const IDTR_LIMIT = W + 4;
 const LDTR = W + 5;
 const TR = W + 9;
 const CR = W + 13;
+/** The guest's CPL as last captured (CR0-CR4 take W + 13 .. W + 17). */
+const CPL = W + 18;
 
 /** A system segment register as the guest loaded it. */
 export interface SystemSegment {
@@ -88,6 +90,18 @@ export class VirtualCpu {
   }
   setTr(s: SystemSegment): void {
     this.setSegment(TR, s);
+  }
+
+  /**
+   * The guest's CPL when the VMM last held the guest's view. Rings 0 and 1 both
+   * run at real ring 1, so only a VMM that sees every privilege change (binary
+   * translation) can tell them apart by it.
+   */
+  get cpl(): number {
+    return this.u32[CPL];
+  }
+  set cpl(v: number) {
+    this.u32[CPL] = v & 3;
   }
 
   cr(n: number): number {

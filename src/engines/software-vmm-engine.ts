@@ -1,0 +1,96 @@
+// The engines that run the guest under the software VMM (src/vmm/), on the
+// translator's code, deprivileged by ring compression. They differ only in
+// what becomes of sensitive and privileged instructions:
+//
+// - `te`, trap-and-emulate only: they run with their real semantics on the
+//   real state; privileged ones fault at the real CPL and the VMM emulates
+//   them on the virtual CPU; sensitive unprivileged ones silently do what
+//   deprivileged hardware does, and the meter counts where that differed
+//   from what the guest's virtual CPU would have done;
+// - `bt`, binary translation as VMware's VMM did it: each is a callout that
+//   runs on the virtual CPU (vmm/virtualizing-callouts.ts), and events are
+//   delivered on it, so the guest sees what bare metal shows.
+import type { Cpu } from '../cpu/context.js';
+import type { StatSection } from '../stats/report.js';
+import { HANDLERS_BY_TEXT } from '../semantics/registry.js';
+import { DbtEngine } from './dbt.js';
+import type { Engine, EngineContext, EngineExit } from './engine.js';
+import { SilentMisbehaviourMeter } from '../vmm/silent-misbehaviour.js';
+import { SoftwareVmm, retired } from '../vmm/software-vmm.js';
+import { VirtualCpu } from '../vmm/virtual-cpu.js';
+import { VirtualizingCallouts } from '../vmm/virtualizing-callouts.js';
+import { VmmMemory } from '../vmm/vmm-memory.js';
+
+export type VmmTechnique = 'trap-and-emulate' | 'binary-translation';
+
+export class SoftwareVmmEngine implements Engine {
+  readonly name: string;
+  readonly inlineTlbProbes = true;
+  readonly inner: DbtEngine;
+  readonly cpu: Cpu;
+  readonly world: SoftwareVmm;
+  private readonly callouts: VirtualizingCallouts | null;
+
+  constructor(ctx: EngineContext, readonly technique: VmmTechnique) {
+    this.name = technique === 'trap-and-emulate' ? 'te' : 'bt';
+    const memory = new VmmMemory(ctx.state.memory.buffer, ctx.ramBytes);
+    const vcpu = new VirtualCpu(memory);
+    let world: SoftwareVmm | null = null;
+    // A sensitive instruction changed the CPL: end the run so the direct path is counted per CPL.
+    const cplChanged = (): void => this.inner.requestStop();
+    const meter = new SilentMisbehaviourMeter(vcpu, () => world?.shadows ?? null, () => world?.compressed ?? false, cplChanged);
+    const base = (text: string) => ctx.systemHandlers.get(text) ?? HANDLERS_BY_TEXT.get(text);
+    let wrapped;
+    if (technique === 'trap-and-emulate') {
+      this.callouts = null;
+      wrapped = meter.wrapHandlers(base);
+    } else {
+      const runner = {
+        get compressed() {
+          return world?.compressed ?? false;
+        },
+        onVirtualCpu: (fn: () => void) => world!.onVirtualCpu(fn),
+        noteGuestFault: () => world!.noteGuestFault(),
+      };
+      this.callouts = new VirtualizingCallouts(runner, cplChanged);
+      wrapped = this.callouts.wrapHandlers(base);
+    }
+    this.inner = new DbtEngine({ ...ctx, systemHandlers: new Map([...ctx.systemHandlers, ...wrapped]) });
+    this.cpu = this.inner.cpu;
+    world = new SoftwareVmm(this.cpu, memory, vcpu, meter, () => this.inner.step());
+    world.virtualizing = technique === 'binary-translation';
+    this.world = world;
+  }
+
+  run(maxInsns: number): EngineExit {
+    const cpl = this.world.virtualCpl;
+    const before = retired(this.cpu);
+    const exit = this.inner.run(maxInsns);
+    this.world.directInsns[cpl] += retired(this.cpu) - before;
+    return exit;
+  }
+
+  step(): EngineExit {
+    const cpl = this.world.virtualCpl;
+    const before = retired(this.cpu);
+    const exit = this.inner.step();
+    this.world.directInsns[cpl] += retired(this.cpu) - before;
+    return exit;
+  }
+
+  requestStop(): void {
+    this.inner.requestStop();
+  }
+
+  invalidateAll(): void {
+    this.inner.invalidateAll();
+  }
+
+  statsSections(): StatSection[] {
+    const sections = [...this.inner.statsSections(), ...this.world.statsSections()];
+    if (this.callouts === null) return sections;
+    const rows = [...this.callouts.counts.entries()].sort((a, b) => b[1] - a[1]).map(([name, value]) => ({ name, value }));
+    // Nothing runs silently under binary translation: the meter's sections would only ever be empty.
+    return [...sections.filter((s) => !s.title.startsWith('silent misbehaviours')), { title: 'VMM callouts on the virtual CPU', rows }];
+  }
+}
