@@ -183,6 +183,12 @@ export class Machine {
     this.engine.world?.enter();
   }
 
+  /** Runs fn on the guest's own view of the state (decompressed under a VMM) and keeps what it changed. */
+  editGuestState<T>(fn: () => T): T {
+    const world = this.engine.world;
+    return world !== undefined ? world.editGuestState(fn) : fn();
+  }
+
   /** Loads an image into RAM and sets the entry state. Throws LoaderError on a bad image. */
   load(image: Uint8Array, options: LoadOptions = {}): LoadedImage {
     const loaded = loadImage(image, this.cpu.mem.ram, options);

@@ -18,7 +18,7 @@ import { runProbe, type ProbeRun } from '../probe/run-probe.js';
 
 const USAGE = 'x86dbt sensitive [--engines LIST] [--image FILE] [--json]';
 const FLAGS: FlagSpecs = {
-  engines: { kind: 'string', help: `comma-separated engines to compare with bare metal (${[...ENGINES.keys()].join(', ')})`, default: 'interp,dbt,bt,te' },
+  engines: { kind: 'string', help: `comma-separated engines to compare with bare metal (${[...ENGINES.keys()].join(', ')})`, default: 'interp,dbt,te' },
   image: { kind: 'string', help: 'the probe guest (default: guests/sensitive/sensitive.elf of this checkout)' },
   json: { kind: 'boolean', help: 'print the matrix as JSON instead of tables' },
 };

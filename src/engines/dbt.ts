@@ -59,7 +59,7 @@ export function dbtOptionsFromTuning(t: Readonly<Record<string, string | number 
 }
 
 export class DbtEngine implements Engine {
-  readonly name = 'dbt';
+  readonly name = 'dbt-bare';
   readonly inlineTlbProbes = true;
   readonly interp: Interpreter;
   readonly dispatcher: DbtDispatcher;

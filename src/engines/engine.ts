@@ -47,6 +47,12 @@ export interface GuestWorld {
   /** The state block holds a fresh guest state (reset): the VMM takes it as the guest's and compresses it. */
   enter(): void;
   /**
+   * Runs fn with the state block showing the guest's own state (decompressed),
+   * then takes what fn left as the guest's: how the host (a test, a debugger)
+   * edits guest registers and tables under a VMM.
+   */
+  editGuestState<T>(fn: () => T): T;
+  /**
    * An exception, software interrupt or external interrupt raised in the
    * guest world: the VMM sorts it (emulate, or reflect through `deliver`).
    * Arguments as EventDelivery.raise takes them.

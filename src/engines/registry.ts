@@ -6,9 +6,9 @@ import { SoftwareVmmEngine } from './software-vmm-engine.js';
 
 export const ENGINES: ReadonlyMap<string, EngineFactory> = new Map<string, EngineFactory>([
   ['interp', (ctx) => new InterpEngine(ctx)],
-  ['dbt', (ctx) => new DbtEngine(ctx)],
+  ['dbt', (ctx) => new SoftwareVmmEngine(ctx, 'binary-translation')],
   ['te', (ctx) => new SoftwareVmmEngine(ctx, 'trap-and-emulate')],
-  ['bt', (ctx) => new SoftwareVmmEngine(ctx, 'binary-translation')],
+  ['dbt-bare', (ctx) => new DbtEngine(ctx)],
 ]);
 
 // dbt passes every guest, fixture and differential test identically to interp (test/translator).

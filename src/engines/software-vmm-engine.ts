@@ -32,7 +32,7 @@ export class SoftwareVmmEngine implements Engine {
   private readonly callouts: VirtualizingCallouts | null;
 
   constructor(ctx: EngineContext, readonly technique: VmmTechnique) {
-    this.name = technique === 'trap-and-emulate' ? 'te' : 'bt';
+    this.name = technique === 'trap-and-emulate' ? 'te' : 'dbt';
     const memory = new VmmMemory(ctx.state.memory.buffer, ctx.ramBytes);
     const vcpu = new VirtualCpu(memory);
     let world: SoftwareVmm | null = null;
@@ -49,6 +49,7 @@ export class SoftwareVmmEngine implements Engine {
         get compressed() {
           return world?.compressed ?? false;
         },
+        interruptsEnabled: () => world!.interruptsEnabled(),
         onVirtualCpu: (fn: () => void) => world!.onVirtualCpu(fn),
         noteGuestFault: () => world!.noteGuestFault(),
       };

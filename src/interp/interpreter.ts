@@ -110,8 +110,9 @@ export class Interpreter {
     return this.f64[W_RETIRED];
   }
 
-  /** Runs one instruction. */
+  /** Runs one instruction (a top-level entry: a stop asked for before it is spent). */
   step(): StopReason {
+    this.stopRequested = false;
     return this.exec(1, 1, true);
   }
 

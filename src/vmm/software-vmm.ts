@@ -120,6 +120,10 @@ export class SoftwareVmm implements GuestWorld {
     }
   }
 
+  editGuestState<T>(fn: () => T): T {
+    return this.onVirtualCpu(fn);
+  }
+
   noteGuestFault(): void {
     this.guestFault = true;
   }

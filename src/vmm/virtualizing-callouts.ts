@@ -15,6 +15,8 @@ import type { Handler } from '../semantics/handler.js';
 export interface VirtualCpuRunner {
   /** Whether the guest runs compressed now (protected mode under the VMM). */
   readonly compressed: boolean;
+  /** The virtual IF. */
+  interruptsEnabled(): boolean;
   /** Runs fn on the decompressed state and compresses what it left. */
   onVirtualCpu(fn: () => void): void;
   /** The callout's instruction faulted on the virtual CPU: the fault is the guest's own. */
@@ -27,8 +29,12 @@ export class VirtualizingCallouts {
 
   constructor(
     private readonly vmm: VirtualCpuRunner,
-    /** Called when a callout changed the real CPL (the engine ends its run there, for the per-CPL counts). */
-    private readonly onCplChange: () => void,
+    /**
+     * Ends the engine's run after this instruction: when a callout changed the
+     * CPL (for the per-CPL counts) or set the virtual IF (a pending interrupt
+     * is delivered at the next boundary, as after sti or popf on bare metal).
+     */
+    private readonly endRun: () => void,
   ) {}
 
   /** Wraps the handler of every sensitive and privileged form (by instruction text). */
@@ -50,6 +56,7 @@ export class VirtualizingCallouts {
       }
       this.counts.set(text, (this.counts.get(text) ?? 0) + 1);
       const cplBefore = c.state.cpl;
+      const ifBefore = this.vmm.interruptsEnabled();
       this.vmm.onVirtualCpu(() => {
         try {
           h(c, i);
@@ -58,7 +65,7 @@ export class VirtualizingCallouts {
           throw e;
         }
       });
-      if (c.state.cpl !== cplBefore) this.onCplChange();
+      if (c.state.cpl !== cplBefore || (!ifBefore && this.vmm.interruptsEnabled())) this.endRun();
     };
   }
 }

@@ -1,9 +1,9 @@
 // The sensitive-instruction matrix against bare metal (QEMU's recorded run of
-// the probe): interp and dbt differ nowhere; te differs in exactly the cells
+// the probe): interp and dbt (binary translation on the virtual CPU) differ nowhere; te differs in exactly the cells
 // where deprivileged hardware shows the guest something else (the 17
 // sensitive instructions at real CPL 1, the iret that cannot grant IOPL 3,
-// the VMM's tables), and nowhere else; bt (binary translation on the virtual
-// CPU) differs nowhere either.
+// the VMM's tables), and nowhere else; dbt-bare (the translator without the
+// VMM) differs nowhere either.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { differences, formatMatrix, formatValue, parseProbe, type Level } from '../../src/probe/sensitive-matrix.js';
@@ -38,7 +38,7 @@ describe('sensitive-instruction matrix', () => {
     expect(bareMetal.observations.get('cli: fault')).toEqual({ cpl0: 0xffffffff, cpl3: 0xd0000, cpl3io3: 0xffffffff });
   });
 
-  for (const engine of ['interp', 'dbt', 'bt']) {
+  for (const engine of ['interp', 'dbt', 'dbt-bare']) {
     it(`${engine} shows the guest what bare metal shows`, () => {
       const run = probe(engine);
       expect(run.stop).toBe('exit');

@@ -37,7 +37,7 @@ export class Box {
   private entered = false;
 
   /** `engine`: any registered engine; under a software VMM the state set here is the guest's, compressed on entry. */
-  constructor(engine = 'dbt') {
+  constructor(engine = 'dbt-bare') {
     this.m = new Machine({ memMB: 8, engine });
     this.ram = this.m.cpu.mem.ram;
     this.view = new DataView(this.ram.buffer, this.ram.byteOffset, this.ram.byteLength);

@@ -30,6 +30,7 @@ function runWild(seed: number, engine: string): { kind: string; reason: string; 
   const image = bytes(seed, 0x4000);
   m.load(image, { loadAddress: 0x10000 });
   // Random GDT/IDT contents: point both tables into the random image.
+  m.editGuestState(() => {
   m.state.u32[L.GDTR_BASE >> 2] = 0x11000;
   m.state.u32[L.GDTR_LIMIT >> 2] = 0x3ff;
   m.state.u32[L.IDTR_BASE >> 2] = 0x12000;
@@ -40,6 +41,7 @@ function runWild(seed: number, engine: string): { kind: string; reason: string; 
     m.state.setCr(4, 0x10);
     writeCr0(m.cpu, 0x80000011);
   }
+  });
   const scratch = m.state.u8.slice(L.SCRATCH_BASE, GUARDED_END);
   const r = m.run({ maxInsns: 20_000 });
   const scratchKept = Buffer.compare(m.state.u8.subarray(L.SCRATCH_BASE, GUARDED_END), scratch) === 0;

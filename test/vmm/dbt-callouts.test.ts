@@ -1,4 +1,4 @@
-// The software VMM under `bt` (binary translation on the virtual CPU): every
+// The software VMM under `dbt` (binary translation on the virtual CPU): every
 // sensitive and privileged form is a callout that runs on the virtual CPU, so
 // the guest sees what interp leaves on bare metal — where te's deprivileged
 // execution differs — and nothing traps; events are delivered on the virtual
@@ -32,10 +32,10 @@ function both(source: string, enter?: (b: Box) => void): { interp: Box; bt: Box 
     b.run(CODE, 100_000);
     return b;
   };
-  return { interp: make('interp'), bt: make('bt') };
+  return { interp: make('interp'), bt: make('dbt') };
 }
 
-describe('bt: sensitive and privileged instructions as callouts on the virtual CPU', () => {
+describe('dbt: sensitive and privileged instructions as callouts on the virtual CPU', () => {
   for (const [what, source] of SENSITIVE_AND_PRIVILEGED) {
     it(`${what}: the guest sees what interp shows, and nothing trapped`, () => {
       const { interp, bt } = both(source);
@@ -88,7 +88,7 @@ describe('bt: sensitive and privileged instructions as callouts on the virtual C
   });
 });
 
-describe('bt: guest rings 1 and 2', () => {
+describe('dbt: guest rings 1 and 2', () => {
   it('a call gate from CPL 3 into DPL-1 code runs at virtual CPL 1 on the TSS ring-1 stack, told apart from CPL 0', () => {
     const setup = (b: Box): void => {
       b.setGdt(8, descriptor(0, 0xfffff, 0xbb, 0xc)); // 0x40: code DPL 1

@@ -1,4 +1,4 @@
-// Every recorded guest under `bt` (binary translation on the virtual CPU):
+// Every recorded guest under `dbt` (binary translation on the virtual CPU):
 // deprivileged like `te`, but each sensitive and privileged instruction is a
 // callout on the virtual CPU and every event is delivered on it, so the guest
 // sees exactly what bare metal shows: QEMU's output, interp's retired count.
@@ -15,10 +15,10 @@ function run(g: GuestRun, engine: string): { serial: string; kind: string; statu
   return { serial, kind: r.kind, status: r.kind === 'exit' ? (r.exitStatus ?? 1) & 0xff : -1, insns: r.instructions, m };
 }
 
-describe('guests under bt', () => {
+describe('guests under dbt (the VMM)', () => {
   for (const g of guestRuns()) {
     it(`${g.guest}/${g.name}: identical to interp and QEMU`, { timeout: 300_000 }, () => {
-      const out = run(g, 'bt');
+      const out = run(g, 'dbt');
       expect(out.kind).toBe('exit');
       expect(out.serial).toBe(g.serial);
       expect(out.status).toBe(g.exitStatus);
