@@ -122,6 +122,7 @@ export class Machine {
       onDebugConsole: options.onDebugConsole ?? (() => {}),
     });
     this.engine = factory({ state: this.state, ramBytes: this.ramBytes, io: this.watchedPorts(), systemHandlers: SYSTEM_HANDLERS, tuning: options.engineTuning });
+    this.engine.world?.connectInterruptLine(() => this.devices.pic.hasInterrupt());
     this.cpu = this.engine.cpu;
     this.walker = new TwoLevelPageWalker(this.cpu.mem, this.state.u32);
     this.cpu.mem.walker = this.walker;

@@ -55,10 +55,18 @@ export interface DbtOptions {
   pageModules: boolean;
   /** Blocks per module at most when a page's known blocks are gathered into one. */
   pageBatch: number;
+  /**
+   * Instruction texts whose callouts report every change that matters to the
+   * next block through the block-exit flag: a block ending in one may chain.
+   * Empty by default (a callout returns to the dispatcher); the software VMM
+   * names its callouts that keep the promise.
+   */
+  chainAfterCallouts: readonly string[];
 }
 
 export const DEFAULT_DBT_OPTIONS: DbtOptions = {
   chain: true,
+  chainAfterCallouts: [],
   // Translating a block costs about a millisecond, the time to interpret some
   // tens of thousands of instructions: a block must earn it (bench/RESULTS.md).
   hot: 256,
@@ -115,6 +123,7 @@ export class DbtDispatcher {
   private readonly hostFunctions: Record<string, (...args: number[]) => number | void>;
   /** Forms with semantics here; a block with any other form is interpreted. */
   private readonly hasHandler: Uint8Array;
+  private readonly chainAfter: Uint8Array;
   /** frame -> (offset << 1 | code32) -> executions so far, or UNTRANSLATABLE. */
   private hot = new Map<number, Map<number, number>>();
   /** frame << 1 | code32 -> blocks in the page's last page module, and jump-cache misses landing in the page since. */
@@ -141,6 +150,8 @@ export class DbtDispatcher {
     const st = this.cpu.state;
     this.state = { u32: st.u32, i32: st.i32, f64: st.f64 };
     const resolved = resolveHandlers(FORMS);
+    const chainAfter = new Set(this.options.chainAfterCallouts);
+    this.chainAfter = Uint8Array.from(FORMS, (f) => (chainAfter.has(f.instruction) ? 1 : 0));
     this.hasHandler = new Uint8Array(FORMS.length + 2);
     const handlers: Handler[] = resolved.map((h, id) => {
       const chosen = extraHandlers?.get(FORMS[id].instruction) ?? h;
@@ -445,6 +456,7 @@ export class DbtDispatcher {
       hostFunctions: this.hostFunctions,
       allocSlot: () => this.tcache.allocSlot(),
       chain: this.options.chain,
+      chainAfter: this.chainAfter,
       inline: this.options.inline,
       optimize: this.options.optimize,
       optimizingTier: this.options.optimizingTier,

@@ -44,6 +44,8 @@ export interface GuestWorld {
    * a pending interrupt then need not cut runs to single blocks to catch it.
    */
   interruptFlagTrapped(): boolean;
+  /** Tells the VMM where to ask whether an external interrupt waits (the machine's PIC). */
+  connectInterruptLine(pending: () => boolean): void;
   /** The state block holds a fresh guest state (reset): the VMM takes it as the guest's and compresses it. */
   enter(): void;
   /**

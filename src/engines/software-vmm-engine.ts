@@ -18,6 +18,7 @@ import type { Engine, EngineContext, EngineExit } from './engine.js';
 import { SilentMisbehaviourMeter } from '../vmm/silent-misbehaviour.js';
 import { SoftwareVmm, retired } from '../vmm/software-vmm.js';
 import { VirtualCpu } from '../vmm/virtual-cpu.js';
+import { CHAINS_AFTER_CALLOUT } from '../vmm/in-place-forms.js';
 import { VirtualizingCallouts } from '../vmm/virtualizing-callouts.js';
 import { VmmMemory } from '../vmm/vmm-memory.js';
 
@@ -52,11 +53,27 @@ export class SoftwareVmmEngine implements Engine {
         interruptsEnabled: () => world!.interruptsEnabled(),
         onVirtualCpu: (fn: () => void) => world!.onVirtualCpu(fn),
         noteGuestFault: () => world!.noteGuestFault(),
+        virtualFlags: {
+          get flags() {
+            return vcpu.flags;
+          },
+          set flags(v: number) {
+            vcpu.flags = v;
+          },
+          get guestCpl() {
+            return world!.virtualCpl;
+          },
+        },
+        interruptPending: () => world!.interruptPending(),
       };
       this.callouts = new VirtualizingCallouts(runner, cplChanged);
       wrapped = this.callouts.wrapHandlers(base);
     }
-    this.inner = new DbtEngine({ ...ctx, systemHandlers: new Map([...ctx.systemHandlers, ...wrapped]) });
+    // Binary translation's callouts of CHAINS_AFTER_CALLOUT end the block on every change that matters: those may chain.
+    this.inner = new DbtEngine(
+      { ...ctx, systemHandlers: new Map([...ctx.systemHandlers, ...wrapped]) },
+      { chainAfterCallouts: technique === 'binary-translation' ? CHAINS_AFTER_CALLOUT : [] },
+    );
     this.cpu = this.inner.cpu;
     world = new SoftwareVmm(this.cpu, memory, vcpu, meter, () => this.inner.step());
     world.virtualizing = technique === 'binary-translation';
@@ -90,8 +107,9 @@ export class SoftwareVmmEngine implements Engine {
   statsSections(): StatSection[] {
     const sections = [...this.inner.statsSections(), ...this.world.statsSections()];
     if (this.callouts === null) return sections;
-    const rows = [...this.callouts.counts.entries()].sort((a, b) => b[1] - a[1]).map(([name, value]) => ({ name, value }));
+    const { onVirtualCpu, inPlace } = this.callouts.counts();
+    const rows = (list: [string, number][]) => list.map(([name, value]) => ({ name, value }));
     // Nothing runs silently under binary translation: the meter's sections would only ever be empty.
-    return [...sections.filter((s) => !s.title.startsWith('silent misbehaviours')), { title: 'VMM callouts on the virtual CPU', rows }];
+    return [...sections.filter((s) => !s.title.startsWith('silent misbehaviours')), { title: 'VMM callouts on the virtual CPU', rows: rows(onVirtualCpu) }, { title: 'VMM callouts served in place', rows: rows(inPlace) }];
   }
 }

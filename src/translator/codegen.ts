@@ -35,6 +35,8 @@ export interface CompileHooks {
   inline(formId: number): InlineEmitter | undefined;
   /** True when a form must go through the VMM callout (sensitive / privileged). */
   viaVmm(formId: number): boolean;
+  /** A callout of this form may chain through a direct exit when it did not ask to exit. */
+  chainsAfter(formId: number): boolean;
 }
 
 
@@ -542,7 +544,16 @@ export class BlockCompiler extends BlockState {
     const ex = this.block.exits;
     const isControl = i.form < FORMS.length && FORMS[i.form].cls === 'control';
     if (!isControl || vmm || ud) {
-      const chainable = !vmm && !ud && ex.length === 1 && ex[0].kind === ExitKind.DIRECT && !FORMS[i.form].endsBlock;
+      // A callout named by chainsAfter reports through its result whatever endsBlock guards against.
+      const mayChain = vmm ? this.hooks.chainsAfter(i.form) : !ud && !FORMS[i.form].endsBlock;
+      const chainable = mayChain && !ud && ex.length === 1 && ex[0].kind === ExitKind.DIRECT;
+      const direct = chainable ? this.exitDirect[0] : null;
+      if (direct !== null && this.run !== null) {
+        // The successor is in this module: a direct tail call when the callout did not ask to exit.
+        const left = this.temp();
+        this.push(w.set(left, this.budgetLeft(k + 1)));
+        this.push(w.if(w.and(w.and(w.eqz(w.get(x)), w.gtS(w.get(left), w.c(0))), w.eqz(w.get(this.exitReq))), this.handOff(direct, left)));
+      }
       const slot = chainable ? w.select(w.get(x), w.c(-1), this.slotExpr(0)) : null;
       for (const e of this.exitStatements(k + 1, null, slot)) this.push(e);
     } else if (ex[0].kind === ExitKind.INDIRECT) {

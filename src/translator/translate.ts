@@ -38,6 +38,8 @@ export interface TranslateOptions {
   allocSlot: () => number;
   /** Allocate exit slots (chaining on). */
   chain: boolean;
+  /** By form id, 1 where a callout's direct exit may chain (see DbtOptions.chainAfterCallouts). */
+  chainAfter?: Uint8Array;
   /** Inline hot forms (off: every instruction calls its handler — the always-correct path). */
   inline: boolean;
   optimize: boolean;
@@ -78,6 +80,7 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
     },
     inline: (formId: number) => (o.inline ? INLINE_EMITTERS[formId] : undefined),
     viaVmm: (formId: number) => VIA_VMM[formId] !== 0,
+    chainsAfter: (formId: number) => o.chainAfter !== undefined && o.chainAfter[formId] !== 0,
   };
   // Blocks of this module by (EIP, physical address): their exits become direct tail calls.
   const inModule = new Map<number, string>();

@@ -76,6 +76,17 @@ export class SoftwareVmm implements GuestWorld {
     return this.compressed ? this.vcpu.interruptsEnabled : (this.c.s[W_FLAGS] & IF) !== 0;
   }
 
+  private pending: () => boolean = () => false;
+
+  connectInterruptLine(pending: () => boolean): void {
+    this.pending = pending;
+  }
+
+  /** An external interrupt waits for the guest's IF. */
+  interruptPending(): boolean {
+    return this.pending();
+  }
+
   interruptFlagTrapped(): boolean {
     return this.compressed;
   }
@@ -108,15 +119,18 @@ export class SoftwareVmm implements GuestWorld {
   /** Runs fn on the guest's view of the state (decompressed), then captures what it did and compresses again. */
   onVirtualCpu<T>(fn: () => T): T {
     const c = this.c;
-    const before = this.tableKey();
+    // Nested runs (an event delivered inside a callout) keep their own key.
+    const before = this.depth++ === 0 ? this.keyBefore : new Uint32Array(11);
+    this.tableKey(before);
     decompress(c, this.vcpu, this.virtualizing);
     try {
       return fn();
     } finally {
+      this.depth--;
       captureVirtual(c, this.vcpu);
       this.compressed = compressible(this.vcpu);
       compress(c, this.vcpu, this.shadows);
-      if (this.tableKey() !== before) this.traces.retrace();
+      if (!this.tableKeyIs(before)) this.traces.retrace();
     }
   }
 
@@ -182,13 +196,33 @@ export class SoftwareVmm implements GuestWorld {
     }
   }
 
-  /** What decides where the guest's tables are (a change means retracing). */
-  private tableKey(): string {
+  /** What decides where the guest's tables are (a change means retracing), into `out`. */
+  private tableKey(out: Uint32Array): void {
     const v = this.vcpu;
     const l = v.ldtr;
     const st = this.c.state;
-    return [v.gdtBase, v.gdtLimit, v.idtBase, v.idtLimit, l.selector, l.base, l.limit, v.tr.selector, v.cr(0), st.cr(3), st.cr(4)].join(',');
+    out[0] = v.gdtBase;
+    out[1] = v.gdtLimit;
+    out[2] = v.idtBase;
+    out[3] = v.idtLimit;
+    out[4] = l.selector;
+    out[5] = l.base;
+    out[6] = l.limit;
+    out[7] = v.tr.selector;
+    out[8] = v.cr(0);
+    out[9] = st.cr(3);
+    out[10] = st.cr(4);
   }
+
+  private tableKeyIs(key: Uint32Array): boolean {
+    this.tableKey(this.keyAfter);
+    for (let k = 0; k < key.length; k++) if (this.keyAfter[k] !== key[k]) return false;
+    return true;
+  }
+
+  private readonly keyBefore = new Uint32Array(11);
+  private depth = 0;
+  private readonly keyAfter = new Uint32Array(11);
 
   statsSections(): StatSection[] {
     const byCount = (m: ReadonlyMap<string, number>, prefix: string): StatRow[] =>
