@@ -2,7 +2,7 @@
 // RAM), an execution engine, the PC devices on a port bus, the virtual clock,
 // the system layer's event delivery, and the loader. `run` is the machine
 // loop: it bounds each engine run by the next timer event, services devices
-// and takes PIC interrupts only between blocks (DESIGN decision 5), skips
+// and takes interrupts (the local APIC's, the PIC's through it) only between blocks (DESIGN decision 5), skips
 // virtual time over HLT, and ends with a typed result.
 import * as L from './cpu/layout.js';
 import { CpuState, Seg } from './cpu/state.js';
@@ -24,6 +24,7 @@ import { EventDelivery, TripleFault } from './system/event-delivery.js';
 import { EventSource } from './system/interrupts.js';
 import { TaskSwitchUnsupported } from './system/task-switch.js';
 import { ioBitmapAllows } from './system/tss.js';
+import { P6Msrs } from './system/p6-msrs.js';
 import { INSNS_PER_SECOND, VirtualClock } from './time/clock.js';
 import { machineStats } from './machine-stats.js';
 import { traceLine } from './machine-trace.js';
@@ -120,6 +121,9 @@ export class Machine {
       clock: this.clock,
       onSerialOutput: options.onSerialOutput ?? (() => {}),
       onDebugConsole: options.onDebugConsole ?? (() => {}),
+      ramBytes: this.ramBytes,
+      // The engine exists by the time the guest can touch the APIC.
+      onApicInterrupt: () => this.engine.requestStop(),
     });
     this.engine = factory({ state: this.state, ramBytes: this.ramBytes, io: this.watchedPorts(), systemHandlers: SYSTEM_HANDLERS, tuning: options.engineTuning });
     this.engine.world?.connectInterruptLine(() => this.devices.pic.hasInterrupt());
@@ -127,6 +131,8 @@ export class Machine {
     this.walker = new TwoLevelPageWalker(this.cpu.mem, this.state.u32);
     this.cpu.mem.walker = this.walker;
     this.cpu.ioPermitted = (port, bytes) => ioBitmapAllows(this.cpu, port, bytes);
+    this.cpu.msrs = new P6Msrs(this.devices.apic);
+    this.cpu.mem.mmio = this.devices.apic;
     this.events = new EventDelivery(this.cpu);
     this.reset();
   }
@@ -139,7 +145,7 @@ export class Machine {
   private watchedPorts(): PortIO {
     const bus = this.devices.bus;
     const after = (): void => {
-      if (this.devices.stop.pending || this.devices.pic.hasInterrupt()) this.engine.requestStop();
+      if (this.devices.stop.pending || this.devices.hasInterrupt()) this.engine.requestStop();
     };
     return {
       in8: (p) => bus.in8(p),
@@ -226,7 +232,6 @@ export class Machine {
       return r;
     };
     const { clock, devices } = this;
-    const pic = devices.pic;
     const s = this.state.u32;
     let haltedSince = -1;
     try {
@@ -239,8 +244,11 @@ export class Machine {
         clock.runDue();
         const shadow = s[W_INT_SHADOW] !== 0;
         s[W_INT_SHADOW] = 0;
-        if (!shadow && this.interruptsEnabled && pic.hasInterrupt()) {
-          this.raiseEvent(pic.acknowledge(), EventSource.EXTERNAL, -1);
+        if (!shadow && devices.nmiPending) {
+          devices.nmiPending = false;
+          this.raiseEvent(Vector.NMI, EventSource.EXTERNAL, -1);
+        } else if (!shadow && this.interruptsEnabled && devices.hasInterrupt()) {
+          this.raiseEvent(devices.acknowledge(), EventSource.EXTERNAL, -1);
         }
         if (s[W_HALTED] !== 0) {
           const next = clock.nextEventTime();
@@ -259,7 +267,7 @@ export class Machine {
         // EFLAGS.TF (single-step #DB after it, SDM Vol. 3, 17.3.1.4).
         const singleStep = (s[W_FLAGS] & TF) !== 0;
         const untilEvent = Math.max(1, clock.nextEventTime() - clock.now());
-        const waitsForIf = pic.hasInterrupt() && this.engine.world?.interruptFlagTrapped() !== true;
+        const waitsForIf = devices.hasInterrupt() && this.engine.world?.interruptFlagTrapped() !== true;
         const budget = waitsForIf ? 1 : Math.min(untilEvent, SLICE_INSNS, maxInsns - done);
         let exit: EngineExit;
         if (limits.trace) exit = this.traceStep(limits.trace);

@@ -11,6 +11,7 @@ import { GuestMemory } from '../mem/memory.js';
 import { ATTR_DB, Segmentation } from '../mem/segmentation.js';
 import { PAGE_MASK } from '../mem/tlb-entry.js';
 import type { PortIO } from './port-io.js';
+import type { MsrBank } from './msrs.js';
 import { AC, ARITH, DF, ID, IF, IOPL, IOPL_SHIFT, NT, RF, TF, VM } from '../arch/flags.js';
 
 export const W_EIP = L.EIP >> 2;
@@ -66,6 +67,8 @@ export class Cpu {
    * counted against run()'s instruction budget so a long REP cannot stretch it.
    */
   repWork = 0;
+  /** The MSRs besides the TSC (cpu/msrs.ts); null: every other index raises #GP(0). */
+  msrs: MsrBank | null = null;
   /** A VMM's tables, reached by the implicit table accesses of the system layer (null on bare metal). */
   tables: TableMemory | null = null;
   /** Set by a handler to end the current block after this instruction. */

@@ -4,10 +4,13 @@
 //
 // Reads return 8/16-bit values zero-extended and 32-bit values as signed i32.
 // Physical addresses outside RAM read as all ones and ignore writes (DESIGN
-// decision 10: a guest can never write outside its RAM).
+// decision 10: a guest can never write outside its RAM), unless a device
+// claims them (`mmio`, the local APIC's page): accesses that stay in one page
+// then go to the device.
 import * as L from '../cpu/layout.js';
 import { fault, Vector } from '../cpu/exceptions.js';
 import { Access, type PageWalker } from './page-walker.js';
+import type { MmioDevice } from './mmio.js';
 import { PAGE_MASK, PAGE_SHIFT, T_ALL_ACCESS, T_CODE, T_READ, T_USER_READ, T_USER_WRITE, T_WRITE } from './tlb-entry.js';
 
 /** Above this many filled entries a flush clears the whole TLB instead of the list. */
@@ -39,6 +42,10 @@ export class GuestMemory {
   readonly tracedFrames: Uint8Array;
   /** Called with the frame and linear address of every write to a traced frame (before the write lands). */
   onTracedWrite: (frame: number, linear: number) => void = () => {};
+  /** The device that answers physical addresses outside RAM, if any (mmio.ts). */
+  mmio: MmioDevice | null = null;
+  /** Physical address of the last translation that fell outside RAM (translateRead/Write then return -1). */
+  private outside = 0;
   /** Linear page numbers with a filled TLB entry, so flushes stay cheap. */
   private filled: Int32Array = new Int32Array(FILLED_CAP);
   private filledCount = 0;
@@ -110,7 +117,7 @@ export class GuestMemory {
     let e = this.tlb[linear >>> PAGE_SHIFT];
     if ((e & this.readBit) === 0) {
       e = this.fill(linear, kind);
-      if ((e >>> PAGE_SHIFT) >= this.codeFrames.length) return -1;
+      if ((e >>> PAGE_SHIFT) >= this.codeFrames.length) return this.outsideRam(e, linear);
     } else this.tlbHits++;
     return (e & ~PAGE_MASK) | (linear & PAGE_MASK);
   }
@@ -126,7 +133,7 @@ export class GuestMemory {
     if ((e & (this.writeBit | T_CODE)) !== this.writeBit) {
       if ((e & this.writeBit) === 0) e = this.fill(linear, Access.WRITE);
       const frame = e >>> PAGE_SHIFT;
-      if (frame >= this.codeFrames.length) return -1;
+      if (frame >= this.codeFrames.length) return this.outsideRam(e, linear);
       if ((e & T_CODE) !== 0) {
         if (this.codeFrames[frame] !== 0) {
           this.codeFrames[frame] = 0;
@@ -141,6 +148,23 @@ export class GuestMemory {
       }
     }
     return (e & ~PAGE_MASK) | (linear & PAGE_MASK);
+  }
+
+  private outsideRam(e: number, linear: number): number {
+    this.outside = (e & ~PAGE_MASK) | (linear & PAGE_MASK);
+    return -1;
+  }
+
+  /** A read of `size` bytes at the address outside RAM just translated: the device's answer, else all ones. */
+  private outsideRead(size: number): number {
+    const m = this.mmio;
+    if (m !== null && m.claims(this.outside)) return m.read(this.outside >>> 0, size);
+    return size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
+  }
+
+  private outsideWrite(size: number, v: number): void {
+    const m = this.mmio;
+    if (m !== null && m.claims(this.outside)) m.write(this.outside >>> 0, size, v);
   }
 
   /** Marks a RAM frame as holding cached code: later writes to it take the slow path. */
@@ -183,7 +207,8 @@ export class GuestMemory {
       this.tlbHits++;
       return this.ram[(e & ~PAGE_MASK) | (lin & PAGE_MASK)];
     }
-    return this.readPhys8(this.translateRead(lin));
+    const p = this.translateRead(lin);
+    return p < 0 ? this.outsideRead(1) : this.ram[p];
   }
 
   read16(lin: number): number {
@@ -211,13 +236,19 @@ export class GuestMemory {
   }
 
   private read16Slow(lin: number): number {
-    if ((lin & PAGE_MASK) !== PAGE_MASK) return this.readPhys16(this.translateRead(lin));
+    if ((lin & PAGE_MASK) !== PAGE_MASK) {
+      const p = this.translateRead(lin);
+      return p < 0 ? this.outsideRead(2) : this.readPhys16(p);
+    }
     const lo = this.readPhys8(this.translateRead(lin));
     return lo | (this.readPhys8(this.translateRead((lin + 1) | 0)) << 8);
   }
 
   private read32Slow(lin: number): number {
-    if ((lin & PAGE_MASK) <= PAGE_MASK - 3) return this.readPhys32(this.translateRead(lin));
+    if ((lin & PAGE_MASK) <= PAGE_MASK - 3) {
+      const p = this.translateRead(lin);
+      return p < 0 ? this.outsideRead(4) : this.readPhys32(p);
+    }
     // Split across two pages: translate both before reading.
     const next = ((lin | PAGE_MASK) + 1) | 0;
     const p0 = this.translateRead(lin);
@@ -240,7 +271,9 @@ export class GuestMemory {
       this.ram[(e & ~PAGE_MASK) | (lin & PAGE_MASK)] = v;
       return;
     }
-    this.writePhys8(this.translateWrite(lin), v);
+    const p = this.translateWrite(lin);
+    if (p < 0) this.outsideWrite(1, v);
+    else this.ram[p] = v;
   }
 
   write16(lin: number, v: number): void {
@@ -297,7 +330,8 @@ export class GuestMemory {
     const n0 = PAGE_MASK + 1 - (lin & PAGE_MASK);
     if (n0 >= size) {
       const p = this.translateWrite(lin);
-      if (size === 2) this.writePhys16(p, v);
+      if (p < 0) this.outsideWrite(size, v);
+      else if (size === 2) this.writePhys16(p, v);
       else this.writePhys32(p, v);
       return;
     }

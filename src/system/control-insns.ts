@@ -115,14 +115,23 @@ export function registerControlInsns(def: Define): void {
   def('WBINVD', (c) => requireCpl0(c));
   def('RDMSR', (c, i) => {
     requireCpl0(c);
-    if ((c.r[1] >>> 0) !== MSR_TSC) throw fault(Vector.GP, 0);
+    if ((c.r[1] >>> 0) !== MSR_TSC) {
+      const v = c.msrs?.read(c.r[1] >>> 0) ?? null;
+      if (v === null) throw fault(Vector.GP, 0);
+      c.r[0] = v[0];
+      c.r[2] = v[1];
+      return;
+    }
     const t = readTsc(c, i);
     c.r[0] = t % 2 ** 32;
     c.r[2] = Math.floor(t / 2 ** 32);
   });
   def('WRMSR', (c, i) => {
     requireCpl0(c);
-    if ((c.r[1] >>> 0) !== MSR_TSC) throw fault(Vector.GP, 0);
+    if ((c.r[1] >>> 0) !== MSR_TSC) {
+      if (c.msrs === null || !c.msrs.write(c.r[1] >>> 0, c.r[0] >>> 0, c.r[2] >>> 0)) throw fault(Vector.GP, 0);
+      return;
+    }
     const value = (c.r[2] >>> 0) * 2 ** 32 + (c.r[0] >>> 0);
     c.state.f64[W_TSC_OFFSET] = value - (c.state.f64[W_RETIRED] + c.retiredInBlock(i));
   });
