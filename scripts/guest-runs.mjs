@@ -12,21 +12,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { qemuArgs } from './qemu-args.mjs';
 
 const guestsDir = resolve(new URL('..', import.meta.url).pathname, 'guests');
 const qemu = process.env.QEMU ?? 'qemu-system-i386';
 const defaultTimeoutSeconds = Number(process.env.GUEST_TIMEOUT ?? 180);
 
-export function qemuArgs(image, cmdline, { icount = false } = {}) {
-  return [
-    '-accel', 'tcg,thread=single',
-    ...(icount ? ['-icount', 'shift=0,sleep=off'] : []),
-    '-m', '128', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
-    '-nic', 'none', '-no-reboot',
-    '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
-    '-kernel', image, '-append', cmdline,
-  ];
-}
 
 function runQemu(guest, run, options = {}) {
   const dir = join(guestsDir, guest);

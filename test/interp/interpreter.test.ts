@@ -365,7 +365,7 @@ describe('port I/O, privilege, HLT, virtual time', () => {
     vendor.writeUInt32LE(regs[5], 8);
     expect(vendor.toString('latin1')).toBe('GenuineIntel');
     expect(regs[0]).toBe(0x619);
-    expect(regs[2]).toBe(0x8139);
+    expect(regs[2]).toBe(0x8339);
   });
 });
 
