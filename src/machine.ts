@@ -224,6 +224,9 @@ export class Machine {
   run(limits: RunLimits = {}): RunResult {
     const start = performance.now();
     const startInsns = this.state.insnsRetired;
+    // The instruction limit counts REP iterations too (Cpu.repWork): a REP of 2^32 iterations is no free instruction.
+    const work = (): number => this.state.insnsRetired + this.cpu.repWork;
+    const startWork = work();
     const maxInsns = limits.maxInsns ?? Infinity;
     const deadline = limits.timeoutSeconds !== undefined ? start + limits.timeoutSeconds * 1000 : Infinity;
     const result = (kind: StopKind, reason: string, exitStatus?: number): RunResult => {
@@ -238,8 +241,8 @@ export class Machine {
       for (;;) {
         const stop = devices.stop.request;
         if (stop !== null) return result('exit', `guest wrote ${hex(stop.value)} to isa-debug-exit`, stop.exitStatus);
-        const done = this.state.insnsRetired - startInsns;
-        if (done >= maxInsns) return result('insn-limit', `instruction limit reached (${maxInsns} instructions) at EIP ${hex(this.state.eip)}`);
+        const done = work() - startWork;
+        if (done >= maxInsns) return result('insn-limit', `instruction limit reached (${maxInsns} instructions and REP iterations) at EIP ${hex(this.state.eip)}`);
         if (performance.now() > deadline) return result('timeout', `timeout after ${limits.timeoutSeconds} s at EIP ${hex(this.state.eip)}`);
         clock.runDue();
         const shadow = s[W_INT_SHADOW] !== 0;
@@ -272,7 +275,7 @@ export class Machine {
         let exit: EngineExit;
         if (limits.trace) exit = this.traceStep(limits.trace);
         else if (shadow || singleStep) exit = this.engine.step();
-        else exit = this.engine.run(budget);
+        else exit = this.engine.run(budget, deadline);
         if (singleStep && (exit.kind === 'budget' || exit.kind === 'halt')) {
           s[W_DR6] |= DR6_BS;
           this.raiseEvent(Vector.DB, EventSource.EXCEPTION, -1);

@@ -22,8 +22,8 @@ export interface Parsed {
 /** Parses a number written in decimal, or hex with 0x; integers must be exact. */
 export function parseNumber(text: string, what: string, integer: boolean): number {
   const t = text.trim();
-  const n = /^-?0x[0-9a-f]+$/i.test(t) ? Number.parseInt(t, 16) : /^-?\d+(\.\d+)?(e\d+)?$/i.test(t) ? Number(t) : NaN;
-  if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+  const n = /^-?0x[0-9a-f]+$/i.test(t) ? Number.parseInt(t, 16) : /^-?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : NaN;
+  if (!Number.isFinite(n) || (integer && !Number.isSafeInteger(n))) {
     throw new UserError(`${what}: expected ${integer ? 'an integer' : 'a number'}, got '${text}'`);
   }
   return n;

@@ -14,9 +14,14 @@ function usage(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    // A usage error: the usage goes where errors go.
+    process.stderr.write(`x86dbt: no command given\n${usage()}\n`);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
-    return name ? 0 : 2;
+    return 0;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) throw new UserError(`unknown command '${name}' (commands: ${commands.map((c) => c.name).join(', ')})`);

@@ -10,7 +10,7 @@ import { UserError } from './errors.js';
 import { DEFAULT_MEM_MB, Machine, MachineConfigError, type RunResult, type StopKind } from '../machine.js';
 import { DEFAULT_ENGINE, ENGINES } from '../engines/registry.js';
 import { formatStatsTable, statsToJson } from '../stats/report.js';
-import { EVICTION_POLICIES, type EvictionPolicy } from '../tcache/tcache.js';
+import { EVICTION_POLICIES, type EvictionPolicy, MAX_TC_BLOCKS } from '../tcache/tcache.js';
 
 const USAGE =
   'x86dbt run <image> [--engine NAME] [--mem MB] [--cmdline S] [--load-address A] [--max-insns N] [--timeout S] [--stats] [--stats-json FILE] [--trace] [--stdin] [--no-chain] [--no-page-modules] [--tc-size N] [--tc-policy flush|fifo] [--hot N]';
@@ -32,13 +32,26 @@ const FLAGS: FlagSpecs = {
   hot: { kind: 'integer', help: 'dbt: interpret a block this many times before translating it (0: translate at once)' },
 };
 
+/** The flags that tune the translator: only the engines built on it take them. */
+const DBT_FLAGS = ['no-chain', 'no-page-modules', 'tc-size', 'tc-policy', 'hot'] as const;
+const TRANSLATING_ENGINES = ['dbt', 'dbt-bare', 'te'];
+/** Largest --hot: a block run this often is hot by any measure (and the count stays a small integer). */
+const MAX_HOT = 1 << 30;
+
 /** The dbt switches as engine tuning (EngineContext.tuning). */
 function dbtTuning(flags: Record<string, string | number | boolean | undefined>): Record<string, string | number | boolean> {
   const t: Record<string, string | number | boolean> = {};
+  const engine = flags.engine as string;
+  const given = DBT_FLAGS.filter((name) => flags[name] !== undefined);
+  if (given.length > 0 && ENGINES.has(engine) && !TRANSLATING_ENGINES.includes(engine)) {
+    throw new UserError(`run: --${given[0]} tunes the translator; engine '${engine}' has none (it applies to ${TRANSLATING_ENGINES.join(', ')})`);
+  }
+  const ranges = { 'tc-size': [1, MAX_TC_BLOCKS], hot: [0, MAX_HOT] } as const;
   for (const name of ['tc-size', 'hot'] as const) {
     const v = flags[name];
-    if (v !== undefined && (typeof v !== 'number' || v < (name === 'hot' ? 0 : 1))) {
-      throw new UserError(`run: --${name} must be ${name === 'hot' ? 'zero or more' : 'positive'}, got ${String(v)}`);
+    const [min, max] = ranges[name];
+    if (v !== undefined && (typeof v !== 'number' || v < min || v > max)) {
+      throw new UserError(`run: --${name} must be ${min}..${max}, got ${String(v)}`);
     }
   }
   const policy = flags['tc-policy'];

@@ -21,7 +21,7 @@ import { Access } from '../mem/page-walker.js';
 import { PAGE_MASK, PAGE_SHIFT } from '../mem/tlb-entry.js';
 import type { Handler } from '../semantics/handler.js';
 import { resolveHandlers } from '../semantics/registry.js';
-import { type EvictionPolicy, type TBlock, TranslationCache } from '../tcache/tcache.js';
+import { type EvictionPolicy, type ModuleRecord, type TBlock, TranslationCache } from '../tcache/tcache.js';
 import { BLOCKS_RUN, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT } from '../translator/abi.js';
 import { buildBlock, ExitKind, type GuestBlock } from '../translator/block.js';
 import { CalloutHost } from '../translator/host.js';
@@ -97,8 +97,27 @@ const W_CS_LIMIT = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_LIMIT) >> 2;
  * in a function's optimized code only at its next call (no on-stack replacement).
  */
 const MAX_BUDGET = 1 << 24;
+/** Dispatcher visits between two looks at the wall clock (mask: a power of two less one). */
+const DEADLINE_CHECK_VISITS = 255;
+/** Code-invalidating writes a frame takes before its blocks must run hotter to be translated (hotFor). */
+const SMC_TOLERANCE = 4;
+/** Least hotness threshold of a frame past SMC_TOLERANCE, before doubling. */
+const SMC_BASE_HOT = 64;
+/** Blocks whose executions `hot` counts at most (docs/limits.md). */
+const MAX_HOT_ENTRIES = 1 << 18;
 /** Hotness mark of a block that cannot be translated (straddles a page, has a form without semantics). */
 const UNTRANSLATABLE = -1;
+
+/** What the dispatcher knows of a code page for its page modules (onIndirect). */
+interface PageRecord {
+  /** Blocks in the page's newest page module. */
+  built: number;
+  /** Jump-cache misses landing in the page since that module was built. */
+  indirect: number;
+  /** Page modules built for the page so far. */
+  rebuilds: number;
+  module: ModuleRecord | null;
+}
 
 export class DbtDispatcher {
   readonly interp: Interpreter;
@@ -126,8 +145,10 @@ export class DbtDispatcher {
   private readonly chainAfter: Uint8Array;
   /** frame -> (offset << 1 | code32) -> executions so far, or UNTRANSLATABLE. */
   private hot = new Map<number, Map<number, number>>();
-  /** frame << 1 | code32 -> blocks in the page's last page module, and jump-cache misses landing in the page since. */
-  private pages = new Map<number, { built: number; indirect: number }>();
+  /** Entries in `hot` (bounded by MAX_HOT_ENTRIES). */
+  private hotEntries = 0;
+  /** frame << 1 | code32 -> the page's page-module record. */
+  private pages = new Map<number, PageRecord>();
   // statistics
   interpretedInsns = 0;
   dispatches = 0;
@@ -142,6 +163,8 @@ export class DbtDispatcher {
   calloutInsns = 0;
   translateMs = 0;
   private readonly state: { u32: Uint32Array; i32: Int32Array; f64: Float64Array };
+  /** Per RAM frame: writes that invalidated its code so far (saturating), for hotFor. */
+  private readonly codeWrites: Uint8Array;
 
   constructor(interp: Interpreter, options: Partial<DbtOptions> = {}, extraHandlers?: ReadonlyMap<string, Handler>) {
     this.options = { ...DEFAULT_DBT_OPTIONS, ...options };
@@ -149,6 +172,7 @@ export class DbtDispatcher {
     this.cpu = interp.cpu;
     const st = this.cpu.state;
     this.state = { u32: st.u32, i32: st.i32, f64: st.f64 };
+    this.codeWrites = new Uint8Array(Math.ceil(this.cpu.mem.ram.length / 4096));
     const resolved = resolveHandlers(FORMS);
     const chainAfter = new Set(this.options.chainAfterCallouts);
     this.chainAfter = Uint8Array.from(FORMS, (f) => (chainAfter.has(f.instruction) ? 1 : 0));
@@ -172,6 +196,12 @@ export class DbtDispatcher {
     this.host = new CalloutHost(this.cpu, handlers, this.vmm);
     this.hostFunctions = this.host.functions();
     this.host.syncTime = () => this.syncRetired();
+    // REP work spends the budget as instructions do, without being retired (Cpu.repWork).
+    this.host.chargeWork = (iterations) => {
+      if (!this.inWasm) return;
+      this.budget0 -= iterations;
+      this.state.i32[W_BUDGET] -= iterations;
+    };
     this.tcache = new TranslationCache(st.memory, makeStub(st.memory), this.options.tcSize, this.options.policy);
     this.tcache.onFlush = () => this.host.reset();
     // Self-modifying code: the write that hits a code frame drops the
@@ -180,6 +210,7 @@ export class DbtDispatcher {
     const previous = mem.onCodeWrite;
     mem.onCodeWrite = (frame: number) => {
       previous(frame);
+      if (frame < this.codeWrites.length && this.codeWrites[frame] < 255) this.codeWrites[frame]++;
       this.invalidateFrame(frame);
     };
   }
@@ -187,6 +218,7 @@ export class DbtDispatcher {
   /** Drops translations of a physical frame (host writes to guest code must call this too). */
   invalidateFrame(frame: number): void {
     this.tcache.invalidateFrame(frame);
+    this.hotEntries -= this.hot.get(frame)?.size ?? 0;
     this.hot.delete(frame);
     this.pages.delete(frame * 2);
     this.pages.delete(frame * 2 + 1);
@@ -196,6 +228,7 @@ export class DbtDispatcher {
   flush(): void {
     this.tcache.flush();
     this.hot.clear();
+    this.hotEntries = 0;
     this.pages.clear();
   }
 
@@ -221,8 +254,12 @@ export class DbtDispatcher {
     return r === StopReason.BUDGET ? StopReason.BLOCK_END : r;
   }
 
-  /** Runs whole blocks until at least `maxInsns` instructions retired, or another stop (as Interpreter.run). */
-  run(maxInsns: number): StopReason {
+  /**
+   * Runs whole blocks until at least `maxInsns` instructions retired (REP
+   * iterations count too), or another stop (as Interpreter.run); past
+   * `deadline` (performance.now()), at the next block boundary.
+   */
+  run(maxInsns: number, deadline = Infinity): StopReason {
     const c = this.cpu;
     const s = this.state.u32;
     const i32 = this.state.i32;
@@ -238,8 +275,11 @@ export class DbtDispatcher {
     this.trapVector = -1;
     c.trapVector = -1;
     if (s[W_HALTED] !== 0) return StopReason.HALT;
-    const target = f64[W_RETIRED] + maxInsns;
+    // The budget counts retired instructions plus REP iterations, as the interpreter's.
+    const target = f64[W_RETIRED] + c.repWork + maxInsns;
     let prevExit = EXIT_PLAIN;
+    let visits = 0;
+    const translations = this.translatedBlocks;
     const host = this.host;
     try {
       for (;;) {
@@ -268,7 +308,7 @@ export class DbtDispatcher {
           } else if (prevExit === EXIT_INDIRECT && chain && lin === eip) {
             tc.fillJumpCache(eip, e, mem.readBit, mode, b);
           }
-          const left = target - f64[W_RETIRED];
+          const left = target - f64[W_RETIRED] - c.repWork;
           const budget = this.stopRequested ? 0 : left > MAX_BUDGET ? MAX_BUDGET : left;
           i32[W_BUDGET] = budget;
           this.budget0 = budget;
@@ -310,7 +350,9 @@ export class DbtDispatcher {
           if ((s[W_FLAGS] & TF) !== 0) return StopReason.BLOCK_END;
         }
         if (this.stopRequested) return StopReason.STOP;
-        if (f64[W_RETIRED] >= target) return StopReason.BUDGET;
+        if (f64[W_RETIRED] + c.repWork >= target) return StopReason.BUDGET;
+        // The wall clock, every few hundred visits and after each translation (which may take milliseconds).
+        if (((++visits & DEADLINE_CHECK_VISITS) === 0 || this.translatedBlocks !== translations) && performance.now() > deadline) return StopReason.BUDGET;
       }
     } catch (err) {
       this.syncRetired();
@@ -357,7 +399,14 @@ export class DbtDispatcher {
     const key = ((phys & PAGE_MASK) << 1) | (mode & MK_CODE32);
     const n = counts.get(key) ?? 0;
     if (n === UNTRANSLATABLE) return null;
-    if (n < this.options.hot) {
+    if (n < this.hotFor(frame)) {
+      if (n === 0 && ++this.hotEntries > MAX_HOT_ENTRIES) {
+        // Code run once at ever new addresses: start counting afresh rather than grow.
+        this.hot.clear();
+        this.hotEntries = 1;
+        counts = new Map();
+        this.hot.set(frame, counts);
+      }
       counts.set(key, n + 1);
       return null;
     }
@@ -367,24 +416,44 @@ export class DbtDispatcher {
   }
 
   /**
+   * Executions before a block of `frame` is translated. Code that keeps being
+   * rewritten (self-modifying loops, a stack that runs over code) would be
+   * translated again after every write, each translation costing more than
+   * interpreting it: past SMC_TOLERANCE invalidations a frame's threshold
+   * doubles with each further one (issue 10).
+   */
+  private hotFor(frame: number): number {
+    const writes = frame < this.codeWrites.length ? this.codeWrites[frame] : 0;
+    if (writes <= SMC_TOLERANCE) return this.options.hot;
+    return Math.max(this.options.hot, SMC_BASE_HOT) * 2 ** Math.min(writes - SMC_TOLERANCE, 16);
+  }
+
+  /**
    * An indirect branch (or a direct one into another page) that the jump
    * cache missed landed on translated block `b`.
    * Once such landings in a page have grown by half the page module's size,
    * the page's blocks are gathered into one module (translateRegion), so
-   * these branches stay inside it from then on.
+   * these branches stay inside it from then on. A landing on a block of the
+   * page's newest module came from outside it, which no rebuild of this page
+   * absorbs; and each rebuild doubles the landings the next one waits for,
+   * so code whose branches no module absorbs (wild code) cannot keep the
+   * translator compiling the same page (issue 10).
    */
   private onIndirect(b: TBlock, phys: number, lin: number, eip: number, mode: number): TBlock {
+    if (!this.options.pageModules) return b;
     const page = this.pageOf(phys, mode);
+    if (b.module === page.module) return b;
     page.indirect++;
-    if (!this.options.pageModules || page.indirect < Math.max(2, page.built / 2)) return b;
+    const wait = Math.max(2, page.built / 2) * 2 ** Math.min(page.rebuilds, 20);
+    if (page.indirect < wait) return b;
     return this.translateRegion(phys, lin, eip, mode, true) ?? b;
   }
 
-  private pageOf(phys: number, mode: number): { built: number; indirect: number } {
+  private pageOf(phys: number, mode: number): PageRecord {
     const key = (phys >>> PAGE_SHIFT) * 2 + (mode & MK_CODE32);
     let page = this.pages.get(key);
     if (page === undefined) {
-      page = { built: 0, indirect: 0 };
+      page = { built: 0, indirect: 0, rebuilds: 0, module: null };
       this.pages.set(key, page);
     }
     return page;
@@ -446,7 +515,6 @@ export class DbtDispatcher {
       // Only the blocks the new module translates again give way to it.
       const again = new Set(batch.map((g) => g.eip));
       this.tcache.retire(live.filter((b) => again.has(b.guest.eip)));
-      Object.assign(this.pageOf(phys, mode), { built: batch.length, indirect: 0 });
     }
     this.tcache.makeRoom(batch.length);
     const result = translateBatch(batch, {
@@ -462,6 +530,10 @@ export class DbtDispatcher {
       optimizingTier: this.options.optimizingTier,
     });
     const blocks = this.tcache.insertModule(result.blocks, result.wasmBytes);
+    if (rebuild) {
+      const page = this.pageOf(phys, mode);
+      Object.assign(page, { built: batch.length, indirect: 0, rebuilds: page.rebuilds + 1, module: blocks[0].module });
+    }
     if (this.options.chain) {
       for (const b of blocks) {
         b.guest.exits.forEach((x, k) => {

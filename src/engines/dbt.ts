@@ -6,7 +6,7 @@ import type { Cpu } from '../cpu/context.js';
 import type { StatSection } from '../stats/report.js';
 import { DbtDispatcher, type DbtOptions } from './dbt-dispatcher.js';
 import type { Engine, EngineContext, EngineExit } from './engine.js';
-import { EVICTION_POLICIES } from '../tcache/tcache.js';
+import { EVICTION_POLICIES, MAX_TC_BLOCKS } from '../tcache/tcache.js';
 
 export { DEFAULT_DBT_OPTIONS, type DbtOptions } from './dbt-dispatcher.js';
 
@@ -21,10 +21,10 @@ export class DbtConfigError extends Error {
 /** DbtOptions from EngineContext.tuning (names: chain, pageModules, optimizingTier, hot, tcSize, tcPolicy, inline, optimize, batch). */
 export function dbtOptionsFromTuning(t: Readonly<Record<string, string | number | boolean>> = {}): Partial<DbtOptions> {
   const o: Partial<DbtOptions> = {};
-  const int = (name: string, min: number): number | undefined => {
+  const int = (name: string, min: number, max = 2 ** 30): number | undefined => {
     const v = t[name];
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new DbtConfigError(`dbt: ${name} must be an integer >= ${min}, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new DbtConfigError(`dbt: ${name} must be an integer in ${min}..${max}, got ${String(v)}`);
     return v;
   };
   const bool = (name: string): boolean | undefined => {
@@ -45,7 +45,7 @@ export function dbtOptionsFromTuning(t: Readonly<Record<string, string | number 
   if (optimize !== undefined) o.optimize = optimize;
   const hot = int('hot', 0);
   if (hot !== undefined) o.hot = hot;
-  const tcSize = int('tcSize', 1);
+  const tcSize = int('tcSize', 1, MAX_TC_BLOCKS);
   if (tcSize !== undefined) o.tcSize = tcSize;
   const batch = int('batch', 1);
   if (batch !== undefined) o.batch = batch;
@@ -71,8 +71,8 @@ export class DbtEngine implements Engine {
     this.dispatcher = new DbtDispatcher(this.interp, { ...dbtOptionsFromTuning(ctx.tuning), ...options }, ctx.systemHandlers);
   }
 
-  run(maxInsns: number): EngineExit {
-    return this.exit(this.dispatcher.run(maxInsns), false);
+  run(maxInsns: number, deadline = Infinity): EngineExit {
+    return this.exit(this.dispatcher.run(maxInsns, deadline), false);
   }
 
   step(): EngineExit {

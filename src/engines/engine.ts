@@ -68,8 +68,14 @@ export interface Engine {
   readonly name: string;
   /** The execution context (state views, memory, segmentation) the system layer works on. */
   readonly cpu: Cpu;
-  /** Runs whole blocks until at least `maxInsns` instructions retired, or an earlier exit. */
-  run(maxInsns: number): EngineExit;
+  /**
+   * Runs whole blocks until at least `maxInsns` instructions retired (REP
+   * iterations count too, Cpu.repWork), or an earlier exit. Past `deadline`
+   * (a performance.now() time) it returns at the next block boundary
+   * whatever the budget left: translation or a guest's wild code cannot
+   * starve the machine's timeout check.
+   */
+  run(maxInsns: number, deadline?: number): EngineExit;
   /** Runs exactly one instruction (tracing, single-stepping). */
   step(): EngineExit;
   /** Asks a running `run` to return at the next block boundary. */

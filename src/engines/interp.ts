@@ -16,8 +16,8 @@ export class InterpEngine implements Engine {
     this.cpu = this.interp.cpu;
   }
 
-  run(maxInsns: number): EngineExit {
-    return this.exit(this.interp.run(maxInsns));
+  run(maxInsns: number, deadline = Infinity): EngineExit {
+    return this.exit(this.interp.run(maxInsns, deadline));
   }
 
   step(): EngineExit {
@@ -68,6 +68,7 @@ export class InterpEngine implements Engine {
         rows: [
           { name: 'decoded blocks built', value: cache.blocksBuilt },
           { name: 'code-page invalidations', value: cache.invalidations },
+          { name: 'decoded-cache overflows', value: cache.overflows },
         ],
       },
     ];

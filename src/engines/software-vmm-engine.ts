@@ -80,10 +80,10 @@ export class SoftwareVmmEngine implements Engine {
     this.world = world;
   }
 
-  run(maxInsns: number): EngineExit {
+  run(maxInsns: number, deadline = Infinity): EngineExit {
     const cpl = this.world.virtualCpl;
     const before = retired(this.cpu);
-    const exit = this.inner.run(maxInsns);
+    const exit = this.inner.run(maxInsns, deadline);
     this.world.directInsns[cpl] += retired(this.cpu) - before;
     return exit;
   }

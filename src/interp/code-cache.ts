@@ -19,6 +19,13 @@ export const FORM_GP = FORMS.length + 1;
 
 /** Instructions per block at most (keeps the budget overshoot small). */
 export const MAX_BLOCK_INSNS = 32;
+/**
+ * Decoded instructions the cache holds at most (about 210 bytes each, so
+ * some 55 MiB): code executed at ever new addresses (wild or generated code)
+ * would otherwise grow it without bound. Past it every block is dropped and
+ * decoding starts afresh (docs/limits.md).
+ */
+export const MAX_CACHED_INSNS = 1 << 18;
 
 export class Block {
   /**
@@ -51,6 +58,10 @@ export class CodeCache {
   private frames: (Map<number, Block> | undefined)[];
   blocksBuilt = 0;
   invalidations = 0;
+  /** Times the cache was emptied for holding MAX_CACHED_INSNS. */
+  overflows = 0;
+  /** Decoded instructions held now. */
+  private held = 0;
   private readonly fetchBuf = new Uint8Array(MAX_INSN_LENGTH);
 
   constructor(
@@ -66,7 +77,9 @@ export class CodeCache {
 
   /** Drops every block built from a physical frame. */
   invalidateFrame(frame: number): void {
-    if (this.frames[frame] !== undefined) {
+    const blocks = this.frames[frame];
+    if (blocks !== undefined) {
+      for (const b of blocks.values()) this.held -= b.insns.length;
       this.frames[frame] = undefined;
       this.invalidations++;
     }
@@ -79,6 +92,7 @@ export class CodeCache {
   /** Drops everything (e.g. after the system layer rewrote memory behind the TLB). */
   clear(): void {
     this.frames.fill(undefined);
+    this.held = 0;
     this.mem.codeFrames.fill(0);
   }
 
@@ -127,6 +141,14 @@ export class CodeCache {
       if (insns.length >= MAX_BLOCK_INSNS || pos >= pageEnd) break;
     }
     const block = new Block(insns, true);
+    if (this.held + insns.length > MAX_CACHED_INSNS) {
+      // Frames stay marked as code: the translator's blocks still need their writes noticed.
+      this.frames.fill(undefined);
+      this.held = 0;
+      this.overflows++;
+      this.onInvalidate();
+    }
+    this.held += insns.length;
     let blocks = this.frames[frame];
     if (blocks === undefined) {
       blocks = new Map();

@@ -46,6 +46,9 @@ const W_FLAGS_WORD = L.FLAGS >> 2;
 class Unhandled extends Error {}
 const UNHANDLED = new Unhandled('unhandled form');
 
+/** Blocks between two looks at the wall clock (mask: a power of two less one). */
+const DEADLINE_CHECK_BLOCKS = 1023;
+
 export class Interpreter {
   readonly cpu: Cpu;
   readonly cache: CodeCache;
@@ -126,12 +129,12 @@ export class Interpreter {
    * block may overshoot by fewer than MAX_BLOCK_INSNS; REP iterations count
    * toward the budget too, see Cpu.repWork), or another stop.
    */
-  run(maxInsns: number): StopReason {
+  run(maxInsns: number, deadline = Infinity): StopReason {
     this.stopRequested = false;
-    return this.exec(maxInsns, MAX_BLOCK_INSNS, false);
+    return this.exec(maxInsns, MAX_BLOCK_INSNS, false, deadline);
   }
 
-  private exec(maxInsns: number, perBlock: number, oneBlock: boolean): StopReason {
+  private exec(maxInsns: number, perBlock: number, oneBlock: boolean, deadline = Infinity): StopReason {
     const c = this.cpu;
     const s = this.s;
     const f64 = this.f64;
@@ -147,6 +150,7 @@ export class Interpreter {
     let cur: CachedInsn | null = null;
     let base = 0;
     let prev: Block | null = null;
+    let blocks = 0;
     this.chainEpoch++;
     try {
       for (;;) {
@@ -204,6 +208,7 @@ export class Interpreter {
         if (this.stopRequested) return StopReason.STOP;
         if (oneBlock) return StopReason.BLOCK_END;
         if (f64[W_RETIRED] + c.repWork >= target) return StopReason.BUDGET;
+        if ((++blocks & DEADLINE_CHECK_BLOCKS) === 0 && performance.now() > deadline) return StopReason.BUDGET;
       }
     } catch (e) {
       if (cur !== null) {

@@ -38,7 +38,7 @@ export function checkSegment(seg: LoadedSegment, image: Uint8Array, ram: Uint8Ar
     throw new LoaderError(
       part,
       partOffset,
-      `segment at physical ${hex(seg.address)}..${hex(end)} lies outside guest RAM (${hex(ram.length)} bytes; use a larger --memory)`,
+      `segment at physical ${hex(seg.address)}..${hex(end)} lies outside guest RAM (${hex(ram.length)} bytes; use a larger --mem)`,
     );
   }
 }

@@ -57,11 +57,22 @@ const TABLE_GROW = 1024;
  * starts over on a fresh table, which frees the old instances.
  */
 export const MODULES_PER_TABLE = 2048;
+/**
+ * Wasm bytes compiled against one table at most (V8 keeps their code alive
+ * with it, as above): past it the cache flushes too. With MODULES_PER_TABLE
+ * this bounds the translation cache's host memory whatever the guest runs
+ * (docs/limits.md).
+ */
+export const WASM_BYTES_PER_TABLE = 48 * 1024 * 1024;
+/** Largest --tc-size (blocks): the per-block records stay within tens of MiB. */
+export const MAX_TC_BLOCKS = 1 << 20;
 
 export class TranslationCache {
   table: WebAssembly.Table;
   /** Modules instantiated against the current table. */
   private modulesOnTable = 0;
+  /** Wasm bytes of the modules instantiated against the current table. */
+  private wasmBytesOnTable = 0;
   private readonly stub: () => void;
   /** frame -> (page offset -> first block at that address). */
   private frames = new Map<number, Map<number, TBlock>>();
@@ -108,6 +119,7 @@ export class TranslationCache {
     }
     for (let k = TABLE_GROW - 1; k >= 1; k--) this.freeSlots.push(k);
     this.modulesOnTable = 0;
+    this.wasmBytesOnTable = 0;
     return table;
   }
 
@@ -149,7 +161,7 @@ export class TranslationCache {
 
   /** Makes room for `incoming` blocks according to the policy. */
   makeRoom(incoming: number): void {
-    if (this.modulesOnTable >= MODULES_PER_TABLE) {
+    if (this.modulesOnTable >= MODULES_PER_TABLE || this.wasmBytesOnTable >= WASM_BYTES_PER_TABLE) {
       this.flush();
       return;
     }
@@ -188,6 +200,7 @@ export class TranslationCache {
     }
     this.modules.push(module);
     this.modulesOnTable++;
+    this.wasmBytesOnTable += wasmBytes;
     this.stats.modules++;
     return module.blocks;
   }

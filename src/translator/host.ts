@@ -21,6 +21,8 @@ export class CalloutHost {
   slowWrites = 0;
   /** Brings INSNS_RETIRED up to date before a handler runs (it may read virtual time). */
   syncTime: () => void = () => {};
+  /** Charges REP iterations a handler ran (Cpu.repWork) to the running budget. */
+  chargeWork: (iterations: number) => void = () => {};
 
   constructor(
     private readonly cpu: Cpu,
@@ -55,14 +57,18 @@ export class CalloutHost {
         this.cur = i;
         this.syncTime();
         this.execCallouts[i.form]++;
+        const work = c.repWork;
         this.handlers[i.form](c, i);
+        if (c.repWork !== work) this.chargeWork(c.repWork - work);
         return c.blockExit ? 1 : 0;
       },
       [Callout.VMM]: (id: number): number => {
         const i = this.insns[id];
         this.cur = i;
         this.syncTime();
+        const work = c.repWork;
         this.vmm.execute(c, i);
+        if (c.repWork !== work) this.chargeWork(c.repWork - work);
         return c.blockExit ? 1 : 0;
       },
       [Callout.READ]: (lin: number, bytes: number, id: number): number => {
