@@ -22,3 +22,5 @@ await build({ ...common, entryPoints: ['src/index.ts'], outfile: 'dist/index.mjs
 // The benchmarks' one-measurement runner, bundled: a fresh process per
 // measurement then starts in about a second instead of transpiling the tree.
 await build({ ...common, entryPoints: ['bench/run-one.ts'], outfile: 'dist/bench-run-one.mjs', external: [...common.external, 'v86'] });
+// fuzz:wild's worker (scripts/fuzz-wild): measured as a user's process would be.
+await build({ ...common, entryPoints: ['scripts/fuzz-wild/worker.ts'], outfile: 'dist/fuzz-wild-worker.mjs' });

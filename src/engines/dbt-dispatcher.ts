@@ -103,6 +103,8 @@ const DEADLINE_CHECK_VISITS = 255;
 const SMC_TOLERANCE = 4;
 /** Least hotness threshold of a frame past SMC_TOLERANCE, before doubling. */
 const SMC_BASE_HOT = 64;
+/** Instructions without blocks dropped for room after which cache pressure halves the hotness again. */
+const PRESSURE_DECAY_INSNS = 1 << 22;
 /** Blocks whose executions `hot` counts at most (docs/limits.md). */
 const MAX_HOT_ENTRIES = 1 << 18;
 /** Hotness mark of a block that cannot be translated (straddles a page, has a form without semantics). */
@@ -145,6 +147,9 @@ export class DbtDispatcher {
   private readonly chainAfter: Uint8Array;
   /** frame -> (offset << 1 | code32) -> executions so far, or UNTRANSLATABLE. */
   private hot = new Map<number, Map<number, number>>();
+  /** Doublings of the hotness threshold for cache pressure (notePressure), and the retired count at the last change. */
+  private pressure = 0;
+  private pressureAt = 0;
   /** Entries in `hot` (bounded by MAX_HOT_ENTRIES). */
   private hotEntries = 0;
   /** frame << 1 | code32 -> the page's page-module record. */
@@ -424,8 +429,28 @@ export class DbtDispatcher {
    */
   private hotFor(frame: number): number {
     const writes = frame < this.codeWrites.length ? this.codeWrites[frame] : 0;
-    if (writes <= SMC_TOLERANCE) return this.options.hot;
-    return Math.max(this.options.hot, SMC_BASE_HOT) * 2 ** Math.min(writes - SMC_TOLERANCE, 16);
+    let hot = this.options.hot;
+    if (writes > SMC_TOLERANCE) hot = Math.max(hot, SMC_BASE_HOT) * 2 ** Math.min(writes - SMC_TOLERANCE, 16);
+    if (this.pressure > 0) {
+      // Cache pressure eases off once enough instructions ran without blocks dropped for room.
+      if (this.retired - this.pressureAt > PRESSURE_DECAY_INSNS) {
+        this.pressure--;
+        this.pressureAt = this.retired;
+      }
+      hot = Math.max(hot, 1) * 2 ** this.pressure;
+    }
+    return hot;
+  }
+
+  /**
+   * Live blocks were dropped to make room: a cache too small for the code
+   * that runs would otherwise retranslate at every turn (--tc-size 1 spent
+   * its whole run compiling, issue 10). Each such drop doubles the hotness
+   * every block needs, up to 2^16 times the setting.
+   */
+  private notePressure(): void {
+    if (this.pressure < 16) this.pressure++;
+    this.pressureAt = this.retired;
   }
 
   /**
@@ -516,7 +541,7 @@ export class DbtDispatcher {
       const again = new Set(batch.map((g) => g.eip));
       this.tcache.retire(live.filter((b) => again.has(b.guest.eip)));
     }
-    this.tcache.makeRoom(batch.length);
+    if (this.tcache.makeRoom(batch.length)) this.notePressure();
     const result = translateBatch(batch, {
       memory: this.cpu.state.memory,
       table: this.tcache.table,

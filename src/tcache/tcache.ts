@@ -159,16 +159,20 @@ export class TranslationCache {
     return null;
   }
 
-  /** Makes room for `incoming` blocks according to the policy. */
-  makeRoom(incoming: number): void {
+  /**
+   * Makes room for `incoming` blocks according to the policy. Returns true
+   * when live blocks had to go for want of capacity (not for the table's
+   * own bounds): the cache is too small for the code that runs.
+   */
+  makeRoom(incoming: number): boolean {
     if (this.modulesOnTable >= MODULES_PER_TABLE || this.wasmBytesOnTable >= WASM_BYTES_PER_TABLE) {
       this.flush();
-      return;
+      return false;
     }
-    if (this.liveBlocks + incoming <= this.capacity) return;
+    if (this.liveBlocks + incoming <= this.capacity) return false;
     if (this.policy === 'flush') {
       this.flush();
-      return;
+      return true;
     }
     while (this.liveBlocks + incoming > this.capacity && this.modules.length > 0) {
       const m = this.modules.shift()!;
@@ -176,6 +180,7 @@ export class TranslationCache {
       for (const b of m.blocks) this.kill(b);
     }
     this.clearJumpCache();
+    return true;
   }
 
   /** Inserts the blocks of one freshly compiled module. */
