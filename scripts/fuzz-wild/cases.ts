@@ -158,7 +158,7 @@ export function wildCase(seed: number): WildCase {
   // --hot 0 compiles every block at first sight, some 0.25 ms per instruction
   // of code that runs once (wild code sliding down zeroed RAM): it gets a
   // limit it can reach well inside the timeout (docs/limits.md).
-  const limits = dbt.hot === 0 ? [1_000, 2_000, 5_000] : [100_000, 300_000, 1_000_000];
+  const limits = dbt.hot === 0 ? [500, 1_000, 2_000] : [100_000, 300_000, 1_000_000];
   const maxInsns = limits[r.below(3)];
   return { seed, kind, image, maxInsns, dbt };
 }

@@ -21,6 +21,12 @@ function x86dbtWithInput(input: string, ...args: string[]): { status: number | n
 }
 
 describe('x86dbt run (process)', () => {
+  it('with no arguments prints its usage on stderr and exits 2', { timeout: 180_000 }, () => {
+    const r = spawnSync(TSX, [MAIN], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no command given[\s\S]*usage: x86dbt <command>/);
+  });
+
   it('prints the serial output and exits with the debug-exit status', { timeout: 180_000 }, () => {
     const r = x86dbt('run', 'guests/hello/hello.elf', '--cmdline', 'n=3');
     expect(r.stdout).toBe("Hello from x86dbt guest 'hello' (ELF image)\nargs: [n=3]\nmemory info: present\nn=3\nbye\n");

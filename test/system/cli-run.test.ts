@@ -47,4 +47,28 @@ describe('x86dbt run: bad input', () => {
     expect(await userError([HELLO, '--frobnicate'])).toMatch(/unknown flag --frobnicate/);
     expect(await userError([HELLO, '--max-insns', 'lots'])).toMatch(/--max-insns/);
   });
+  it('names the flag the loader means (--mem)', async () => {
+    expect(await userError([HELLO, '--mem', '1'])).toMatch(/use a larger --mem\)/);
+  });
+  it('takes numbers in exponent form, and refuses sizes no cache can have', async () => {
+    // 1e-9 s is a valid (tiny) timeout: the run stops at once by it.
+    const f = join(dir, 'loop.bin');
+    writeFileSync(f, Uint8Array.from([0xeb, 0xfe]));
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (stderr.push(String(s)), true)) as typeof process.stderr.write;
+    try {
+      expect(await runCommand.run([f, '--load-address', '0x100000', '--timeout', '1e-9'])).toBe(124);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr.join('')).toMatch(/timeout/);
+    expect(await userError([HELLO, '--tc-size', '1e30'])).toMatch(/--tc-size: expected an integer, got '1e30'/);
+    expect(await userError([HELLO, '--tc-size', '1e7'])).toMatch(/--tc-size must be 1\.\.1048576, got 10000000/);
+    expect(await userError([HELLO, '--hot', '1e12'])).toMatch(/--hot must be 0\.\.1073741824/);
+  });
+  it('refuses translator flags under an engine without a translator', async () => {
+    expect(await userError([HELLO, '--engine', 'interp', '--tc-size', '64'])).toMatch(/--tc-size tunes the translator; engine 'interp' has none/);
+    expect(await userError([HELLO, '--engine', 'interp', '--no-chain'])).toMatch(/--no-chain/);
+  });
 });
