@@ -22,7 +22,7 @@ import { PAGE_MASK, PAGE_SHIFT } from '../mem/tlb-entry.js';
 import type { Handler } from '../semantics/handler.js';
 import { resolveHandlers } from '../semantics/registry.js';
 import { type EvictionPolicy, type ModuleRecord, type TBlock, TranslationCache } from '../tcache/tcache.js';
-import { BLOCKS_RUN, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT } from '../translator/abi.js';
+import { BLOCKS_RUN, EXIT_FRAME, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT } from '../translator/abi.js';
 import { buildBlock, ExitKind, type GuestBlock } from '../translator/block.js';
 import { CalloutHost } from '../translator/host.js';
 import { MK_CODE32, modeKeyOf } from '../translator/mode.js';
@@ -87,6 +87,7 @@ const W_HALTED = L.HALTED >> 2;
 const W_FLAGS = L.FLAGS >> 2;
 const W_BUDGET = L.BUDGET >> 2;
 const W_EXIT = EXIT_SLOT >> 2;
+const W_EXIT_FRAME = EXIT_FRAME >> 2;
 const W_BLOCKS_RUN = BLOCKS_RUN >> 2;
 const W_RETIRED = L.INSNS_RETIRED >> 3;
 const W_CS_BASE = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_BASE) >> 2;
@@ -303,7 +304,7 @@ export class DbtDispatcher {
         let b = phys >= 0 ? tc.find(phys, eip, mode) : null;
         const deaths = tc.deaths;
         if (b === null && phys >= 0) b = this.onMiss(phys, lin, eip, mode);
-        if (b !== null && prevExit === EXIT_INDIRECT && chain) b = this.onIndirect(b, phys, lin, eip, mode);
+        if (b !== null && prevExit === EXIT_INDIRECT && chain) b = this.onIndirect(b, phys, lin, eip, mode, i32[W_EXIT_FRAME]);
         // The block that just ran may have died (evicted or retired to make
         // room), its exit slot freed and handed out again: do not link it.
         if (tc.deaths !== deaths) prevExit = EXIT_PLAIN;
@@ -454,18 +455,29 @@ export class DbtDispatcher {
   }
 
   /**
-   * An indirect branch (or a direct one into another page) that the jump
-   * cache missed landed on translated block `b`.
-   * Once such landings in a page have grown by half the page module's size,
-   * the page's blocks are gathered into one module (translateRegion), so
-   * these branches stay inside it from then on. A landing on a block of the
-   * page's newest module came from outside it, which no rebuild of this page
-   * absorbs; and each rebuild doubles the landings the next one waits for,
-   * so code whose branches no module absorbs (wild code) cannot keep the
-   * translator compiling the same page (issue 10).
+   * A branch from a block of physical frame `from` (an indirect one, or a
+   * direct one into another page) missed the jump cache and landed on
+   * translated block `b`. Once such landings in a page have grown by half
+   * the page module's size, the page's blocks are gathered into one module
+   * (translateRegion), so these branches stay inside it from then on.
+   *
+   * Only landings a rebuild of the page can absorb count: branches from the
+   * page itself (a module's dispatch covers its own page's EIPs only, so a
+   * branch from another page leaves through the jump cache whatever either
+   * page's module holds) onto a block outside the page's newest module.
+   * Counting branches from other pages made compiled bytecode interpreters
+   * all but stop (issue 10): the switch's `jmp [reg*4 + table]` or the
+   * handler-table call sits on one page and the handlers on others; two hot
+   * handlers whose EIPs share a jump-cache entry evict each other, so each
+   * dispatch to either came back as a landing, every few landings rebuilt a
+   * handler page, and each rebuild emptied the jump cache
+   * (TranslationCache.retire), which brought more landings: the run spent
+   * its time compiling the same pages again. Each rebuild also doubles the
+   * landings the next one waits for, so code whose branches no module
+   * absorbs (wild code) cannot keep the translator compiling one page either.
    */
-  private onIndirect(b: TBlock, phys: number, lin: number, eip: number, mode: number): TBlock {
-    if (!this.options.pageModules) return b;
+  private onIndirect(b: TBlock, phys: number, lin: number, eip: number, mode: number, from: number): TBlock {
+    if (!this.options.pageModules || from !== phys >>> PAGE_SHIFT) return b;
     const page = this.pageOf(phys, mode);
     if (b.module === page.module) return b;
     page.indirect++;

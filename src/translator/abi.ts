@@ -19,6 +19,13 @@ export const EXIT_PLAIN = -1;
 export const BLOCKS_RUN = DBT_BASE + 4;
 export const EXIT_INDIRECT = -2;
 /**
+ * Physical frame of the block that returned to the dispatcher (i32), stored
+ * by every return that may be EXIT_INDIRECT: which page the branch that
+ * missed the jump cache came from. Only a branch from the page it lands in
+ * can be kept inside that page's module (DbtDispatcher.onIndirect).
+ */
+export const EXIT_FRAME = DBT_BASE + 8;
+/**
  * Exit "slot" of a direct exit into another page: it is looked up in the
  * jump cache like an indirect target (whose entries are checked against the
  * TLB), so a chain never outlives the mapping it was made under.

@@ -10,8 +10,8 @@ import * as L from '../cpu/layout.js';
 import { FORMS } from '../arch/table.js';
 import type { CachedInsn } from '../interp/cached-insn.js';
 import { FORM_GP, FORM_UD } from '../interp/code-cache.js';
-import { PAGE_MASK, T_CODE } from '../mem/tlb-entry.js';
-import { BLOCKS_RUN, Callout, PARAM_BLOCKS, PARAM_BUDGET, REG_LOCAL, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, SLOT_JUMP_CACHE } from './abi.js';
+import { PAGE_MASK, PAGE_SHIFT, T_CODE } from '../mem/tlb-entry.js';
+import { BLOCKS_RUN, Callout, PARAM_BLOCKS, PARAM_BUDGET, REG_LOCAL, EXIT_FRAME, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT, SLOT_JUMP_CACHE } from './abi.js';
 import { ExitKind, type GuestBlock } from './block.js';
 import { tlbBitsOf } from './mode.js';
 import type { Expr, WasmBuilder } from './wasm.js';
@@ -371,8 +371,18 @@ export class BlockCompiler extends BlockState {
     const s = this.temp();
     out.push(w.store32(w.c(EXIT_SLOT), w.tee(s, slot)));
     out.push(w.if(w.and(w.gtS(w.get(b), w.c(0)), w.geS(w.get(s), w.c(0))), [w.chain(w.get(s))]));
-    out.push(w.ret());
+    out.push(this.exitFrameStore(), w.ret());
     return out;
+  }
+
+  /**
+   * Before returning to the dispatcher with an exit that may be
+   * EXIT_INDIRECT: this block's physical frame, where the branch came from
+   * (DbtDispatcher.onIndirect). Only the returning block stores it, so a
+   * chained exit does not pay for it.
+   */
+  private exitFrameStore(): Expr {
+    return this.w.store32(this.w.c(EXIT_FRAME), this.w.c(this.block.phys >>> PAGE_SHIFT));
   }
 
   /** The budget once this block's `retired` instructions are charged. */
@@ -439,7 +449,7 @@ export class BlockCompiler extends BlockState {
     out.push(w.if(w.gtS(w.get(b), w.c(0)), c === null ? chainTo(a) : [w.if(w.get(c), chainTo(a), chainTo(z))]));
     const pick = (x: number, y: number): Expr => (c === null ? w.c(x) : w.select(w.get(c), w.c(x), w.c(y)));
     out.push(w.store32(w.c(L.EIP), pick(ex[a].target, ex.length > 1 ? ex[z].target : 0)));
-    out.push(w.store32(w.c(EXIT_SLOT), pick(slot(a), ex.length > 1 ? slot(z) : -1)), w.ret());
+    out.push(w.store32(w.c(EXIT_SLOT), pick(slot(a), ex.length > 1 ? slot(z) : -1)), this.exitFrameStore(), w.ret());
     return out;
   }
 
@@ -511,7 +521,7 @@ export class BlockCompiler extends BlockState {
     out.push(w.store32(w.c(L.BUDGET), w.tee(b, this.budgetLeft(n))));
     out.push(w.store32(w.c(EXIT_SLOT), w.c(EXIT_INDIRECT)));
     out.push(w.if(w.gtS(w.get(b), w.c(0)), this.jumpCacheChain(() => w.get(t))));
-    out.push(w.ret());
+    out.push(this.exitFrameStore(), w.ret());
     for (const e of out) this.push(e);
     this.terminated = true;
   }

@@ -7,8 +7,8 @@
 // CS, so the EIP alone names the block); anything else leaves the way every
 // indirect exit does, through the jump cache or back to the dispatcher.
 import * as L from '../cpu/layout.js';
-import { PAGE_MASK } from '../mem/tlb-entry.js';
-import { BLOCKS_RUN, EXIT_INDIRECT, EXIT_SLOT, JUMP_CACHE, JUMP_CACHE_BITS, JUMP_CACHE_ENTRIES } from './abi.js';
+import { PAGE_MASK, PAGE_SHIFT } from '../mem/tlb-entry.js';
+import { BLOCKS_RUN, EXIT_FRAME, EXIT_INDIRECT, EXIT_SLOT, JUMP_CACHE, JUMP_CACHE_BITS, JUMP_CACHE_ENTRIES } from './abi.js';
 import type { Expr, WasmBuilder } from './wasm.js';
 
 export const DISPATCH_FUNCTION = 'dispatch';
@@ -39,11 +39,12 @@ export function dispatchable(entries: readonly { eip: number; name: string }[]):
 }
 
 /**
- * Body of `dispatch(t, left, blocks)` for blocks `entries` (ascending EIPs),
- * compiled under `modeKey` with TLB read bit `readBit`. The caller has
- * written registers and flags back. Returns the body and its local count.
+ * Body of `dispatch(t, left, blocks)` for blocks `entries` (ascending EIPs)
+ * of physical page `phys`, compiled under `modeKey` with TLB read bit
+ * `readBit`. The caller has written registers and flags back. Returns the
+ * body and its local count.
  */
-export function dispatchBody(w: WasmBuilder, entries: readonly { eip: number; name: string }[], modeKey: number, readBit: number): { body: Expr[]; locals: number } {
+export function dispatchBody(w: WasmBuilder, entries: readonly { eip: number; name: string }[], phys: number, modeKey: number, readBit: number): { body: Expr[]; locals: number } {
   const T = 0;
   const LEFT = 1;
   const BLOCKS = 2;
@@ -64,6 +65,8 @@ export function dispatchBody(w: WasmBuilder, entries: readonly { eip: number; na
     w.store32(w.c(L.BUDGET), w.get(LEFT)),
     w.store32(w.c(EXIT_SLOT), w.c(EXIT_INDIRECT)),
     w.if(w.gtS(w.get(LEFT), w.c(0)), jumpCacheLookup(w, () => w.get(T), AT, modeKey, readBit)),
+    // A miss: the branch came from this page (DbtDispatcher.onIndirect).
+    w.store32(w.c(EXIT_FRAME), w.c(phys >>> PAGE_SHIFT)),
     w.ret(),
   ];
   return { body, locals: AT + 1 };

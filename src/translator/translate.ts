@@ -103,7 +103,7 @@ export function translateBatch(guests: readonly GuestBlock[], o: TranslateOption
     const entries = dispatchable(guests.map((g, n) => ({ eip: g.eip, name: `b${n}` })).sort((x, y) => x.eip - y.eip));
     const dispatch = o.chain && entries !== null;
     if (dispatch) {
-      const { body, locals } = dispatchBody(w, entries, guests[0].modeKey, tlbBitsOf(guests[0].modeKey).read);
+      const { body, locals } = dispatchBody(w, entries, guests[0].phys, guests[0].modeKey, tlbBitsOf(guests[0].modeKey).read);
       w.addBlockFunction(DISPATCH_FUNCTION, DISPATCH_PARAMS, locals, body);
     }
     // Superblocks only with chaining on (off, every block must return to the dispatcher).

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { asm } from '../interp/asm.js';
 import { CODE, DiffPair } from '../translator/harness.js';
 import type { DbtOptions } from '../../src/engines/dbt-dispatcher.js';
+import { jumpCacheIndex } from '../../src/translator/abi.js';
 
 /** 12 small blocks called in turn, 50 times: more blocks than a tiny cache holds. */
 const MANY_BLOCKS = `
@@ -28,6 +29,36 @@ patch:
   dec ecx
   jnz top
   int3
+`;
+
+/**
+ * The dispatch of a compiled bytecode interpreter (issue 10): a loop on the
+ * first page calls handlers on the second through a table (call [reg*4 +
+ * table]), alternating between two whose EIPs share a jump-cache entry, so
+ * every call misses the jump cache and comes back to the dispatcher.
+ */
+const HANDLER_0 = 0x1000;
+const HANDLER_1 = 0x1401;
+const CROSS_PAGE_DISPATCH = `
+  mov esi, 3000
+  xor ebx, ebx
+top:
+  mov eax, esi
+  and eax, 1
+  call [table + eax * 4]
+  dec esi
+  jnz top
+  int3
+align 4
+table:
+  dd $$ + ${HANDLER_0}, $$ + ${HANDLER_1}
+  times ${HANDLER_0} - ($ - $$) db 0xcc
+  add ebx, 3
+  ret
+  times ${HANDLER_1} - ($ - $$) db 0xcc
+  xor ebx, esi
+  rol ebx, 1
+  ret
 `;
 
 function run(source: string, options: Partial<DbtOptions>): { diff: string | null; pair: DiffPair } {
@@ -61,6 +92,23 @@ describe('translation cache', () => {
     const { diff, pair } = run(MANY_BLOCKS, { hot: 0, batch: 3, pageBatch: 4 });
     expect(diff).toBeNull();
     expect(pair.dbt.tcache.stats.retired).toBeGreaterThan(0);
+  });
+
+  it('leaves branches from another page to the jump cache: no page-module rebuilds for them (issue 10)', () => {
+    expect(jumpCacheIndex(CODE + HANDLER_0)).toBe(jumpCacheIndex(CODE + HANDLER_1));
+    // A page module may hold one block: a page that keeps being rebuilt for
+    // branches no module can absorb never stops missing.
+    for (const pageBatch of [64, 1]) {
+      const { diff, pair } = run(CROSS_PAGE_DISPATCH, { hot: 0, pageBatch });
+      expect(diff).toBeNull();
+      const s = pair.dbt.tcache.stats;
+      // The handlers' calls keep missing the jump cache ...
+      expect(s.jumpCacheFills).toBeGreaterThan(2000);
+      // ... yet neither page is gathered again: the calls come from the
+      // loop's page and the returns from the handlers' page.
+      expect(s.retired).toBe(0);
+      expect(s.modules).toBeLessThanOrEqual(4);
+    }
   });
 
   it('evicts whole modules first-in first-out when full', () => {
