@@ -37,7 +37,7 @@ describe('x86dbt run (process)', () => {
   it('a run stopped by --max-insns exits 124 with one line on stderr', { timeout: 180_000 }, () => {
     const r = x86dbt('run', 'guests/sieve/sieve.elf', '--max-insns', '1000');
     expect(r.status).toBe(124);
-    expect(r.stderr).toMatch(/^x86dbt: instruction limit reached \(1000 instructions\) at EIP 0x[0-9a-f]+\n$/);
+    expect(r.stderr).toMatch(/^x86dbt: instruction limit reached \(1000 instructions and REP iterations\) at EIP 0x[0-9a-f]+\n$/);
   });
 
   it('--stdin feeds standard input to COM1', { timeout: 180_000 }, () => {
