@@ -157,6 +157,8 @@ export class DbtDispatcher {
   private pages = new Map<number, PageRecord>();
   // statistics
   interpretedInsns = 0;
+  /** Blocks the dispatcher had the interpreter run (cold, or untranslatable). */
+  interpretedBlocks = 0;
   dispatches = 0;
   /** Calls from the dispatcher into translated code. */
   wasmEntries = 0;
@@ -350,6 +352,7 @@ export class DbtDispatcher {
           const before = f64[W_RETIRED];
           const r = this.interp.runBlock();
           this.interpretedInsns += f64[W_RETIRED] - before;
+          this.interpretedBlocks++;
           prevExit = EXIT_PLAIN;
           if (r !== StopReason.BLOCK_END) return this.fromInterp(r);
           // EFLAGS.TF set (POPF, IRET): the machine single-steps from here.

@@ -21,6 +21,7 @@ import { VirtualCpu } from '../vmm/virtual-cpu.js';
 import { CHAINS_AFTER_CALLOUT } from '../vmm/in-place-forms.js';
 import { VirtualizingCallouts } from '../vmm/virtualizing-callouts.js';
 import { VmmMemory } from '../vmm/vmm-memory.js';
+import type { PathCounters } from '../vmm/path-shares.js';
 
 export type VmmTechnique = 'trap-and-emulate' | 'binary-translation';
 
@@ -67,6 +68,8 @@ export class SoftwareVmmEngine implements Engine {
         interruptPending: () => world!.interruptPending(),
       };
       this.callouts = new VirtualizingCallouts(runner, cplChanged);
+      // A callout from translated code has the host's current instruction set (CalloutHost.cur).
+      this.callouts.fromTranslatedCode = () => this.inner.dispatcher.host.cur !== null;
       wrapped = this.callouts.wrapHandlers(base);
     }
     // Binary translation's callouts of CHAINS_AFTER_CALLOUT end the block on every change that matters: those may chain.
@@ -82,18 +85,35 @@ export class SoftwareVmmEngine implements Engine {
 
   run(maxInsns: number, deadline = Infinity): EngineExit {
     const cpl = this.world.virtualCpl;
-    const before = retired(this.cpu);
+    const before = this.counters();
     const exit = this.inner.run(maxInsns, deadline);
-    this.world.directInsns[cpl] += retired(this.cpu) - before;
+    this.world.paths.add(cpl, before, this.counters());
     return exit;
   }
 
+  /** One instruction, by the interpreter: it counts as interpreted. */
   step(): EngineExit {
     const cpl = this.world.virtualCpl;
-    const before = retired(this.cpu);
+    const before = this.counters();
     const exit = this.inner.step();
-    this.world.directInsns[cpl] += retired(this.cpu) - before;
+    const after = this.counters();
+    after.interpretedInsns += after.retired - before.retired;
+    after.interpretedBlocks++;
+    this.world.paths.add(cpl, before, after);
     return exit;
+  }
+
+  /** The totals the path shares take deltas of. */
+  private counters(): PathCounters {
+    const d = this.inner.dispatcher;
+    return {
+      retired: retired(this.cpu),
+      interpretedInsns: d.interpretedInsns,
+      onVirtualCpu: this.callouts?.translatedOnCpu ?? 0,
+      inPlace: this.callouts?.translatedInPlace ?? 0,
+      translatedBlocks: d.blocksRun,
+      interpretedBlocks: d.interpretedBlocks,
+    };
   }
 
   requestStop(): void {

@@ -22,6 +22,7 @@ import type { SilentMisbehaviourMeter } from './silent-misbehaviour.js';
 import { formAtEip, isEmulated } from './trap-handlers.js';
 import { Traces } from './traces.js';
 import type { VirtualCpu } from './virtual-cpu.js';
+import { PathShares } from './path-shares.js';
 import type { VmmMemory } from './vmm-memory.js';
 
 /** An instruction the VMM was to emulate has no semantics in this engine. */
@@ -41,8 +42,8 @@ export class SoftwareVmm implements GuestWorld {
   readonly emulated = new Map<string, number>();
   /** Reflected events by name. */
   readonly reflected = new Map<string, number>();
-  /** Instructions run on the direct path, by virtual CPL (0-3). */
-  readonly directInsns = [0, 0, 0, 0];
+  /** Instructions by path and virtual CPL (the engine adds its runs). */
+  readonly paths = new PathShares();
   /**
    * Binary translation (dbt): sensitive and privileged instructions are callouts
    * on the virtual CPU, and events are delivered on it too, so frames carry the
@@ -146,7 +147,10 @@ export class SoftwareVmm implements GuestWorld {
   private emulate(form: number, deliver: EventDelivery): void {
     const text = FORMS[form].instruction;
     this.emulated.set(text, (this.emulated.get(text) ?? 0) + 1);
+    const cpl = this.virtualCpl;
+    const before = retired(this.c);
     const exit = this.onVirtualCpu(() => this.step());
+    this.paths.addEmulated(cpl, retired(this.c) - before);
     switch (exit.kind) {
       case 'fault': {
         const f = exit.fault;
@@ -237,10 +241,7 @@ export class SoftwareVmm implements GuestWorld {
     const total = sum(this.emulated.values()) + sum(this.traces.writes) + sum(this.traces.falseSharing) + sum(this.reflected.values());
     return [
       { title: 'VMM traps by cause', rows: [{ name: 'total', value: total }, ...traps] },
-      {
-        title: 'VMM direct path by virtual CPL',
-        rows: this.directInsns.map((n, cpl) => ({ name: `CPL ${cpl} instructions`, value: n })).filter((r, cpl) => r.value > 0 || cpl === 0 || cpl === 3),
-      },
+      this.paths.section(),
       {
         title: 'VMM shadow descriptor tables',
         rows: [

@@ -39,6 +39,11 @@ export class VirtualizingCallouts {
   private readonly onCpu = new Map<string, Tally>();
   /** Callouts served in place (in-place-forms.ts), by instruction text. */
   private readonly inPlace = new Map<string, Tally>();
+  /** Of those, the ones translated code made (the rest ran in interpreted blocks): for the path shares. */
+  translatedOnCpu = 0;
+  translatedInPlace = 0;
+  /** Whether translated code is calling out now (the engine tells). */
+  fromTranslatedCode: () => boolean = () => false;
 
   constructor(
     private readonly vmm: VirtualCpuRunner,
@@ -100,6 +105,7 @@ export class VirtualizingCallouts {
       const key = modeKeyOf(c);
       if (canRunInPlace(kind, text, c, i, vmm.virtualFlags.guestCpl)) {
         inPlace.n++;
+        if (this.fromTranslatedCode()) this.translatedInPlace++;
         if (kind !== InPlaceKind.FLAGS) {
           guestFault(() => h(c, i));
           if (modeKeyOf(c) !== key) c.blockExit = true;
@@ -122,6 +128,7 @@ export class VirtualizingCallouts {
   /** The full callout: decompress, run the one semantics, capture, compress. */
   private onVirtualCpu(c: Cpu, i: Insn, h: Handler, tally: Tally): void {
     tally.n++;
+    if (this.fromTranslatedCode()) this.translatedOnCpu++;
     const cplBefore = c.state.cpl;
     const ifBefore = this.vmm.interruptsEnabled();
     this.vmm.onVirtualCpu(() => {
