@@ -21,6 +21,7 @@ import { Access } from '../mem/page-walker.js';
 import { PAGE_MASK, PAGE_SHIFT } from '../mem/tlb-entry.js';
 import type { Handler } from '../semantics/handler.js';
 import { resolveHandlers } from '../semantics/registry.js';
+import { Hotness } from './dbt-hotness.js';
 import { type EvictionPolicy, type ModuleRecord, type TBlock, TranslationCache } from '../tcache/tcache.js';
 import { BLOCKS_RUN, EXIT_FRAME, EXIT_INDIRECT, EXIT_PLAIN, EXIT_SLOT } from '../translator/abi.js';
 import { buildBlock, ExitKind, type GuestBlock } from '../translator/block.js';
@@ -100,16 +101,6 @@ const W_CS_LIMIT = (L.SEGS + 1 * L.SEG_STRIDE + L.SEG_LIMIT) >> 2;
 const MAX_BUDGET = 1 << 24;
 /** Dispatcher visits between two looks at the wall clock (mask: a power of two less one). */
 const DEADLINE_CHECK_VISITS = 255;
-/** Code-invalidating writes a frame takes before its blocks must run hotter to be translated (hotFor). */
-const SMC_TOLERANCE = 4;
-/** Least hotness threshold of a frame past SMC_TOLERANCE, before doubling. */
-const SMC_BASE_HOT = 64;
-/** Instructions without blocks dropped for room after which cache pressure halves the hotness again. */
-const PRESSURE_DECAY_INSNS = 1 << 22;
-/** Blocks whose executions `hot` counts at most (docs/limits.md). */
-const MAX_HOT_ENTRIES = 1 << 18;
-/** Hotness mark of a block that cannot be translated (straddles a page, has a form without semantics). */
-const UNTRANSLATABLE = -1;
 
 /** What the dispatcher knows of a code page for its page modules (onIndirect). */
 interface PageRecord {
@@ -146,15 +137,10 @@ export class DbtDispatcher {
   /** Forms with semantics here; a block with any other form is interpreted. */
   private readonly hasHandler: Uint8Array;
   private readonly chainAfter: Uint8Array;
-  /** frame -> (offset << 1 | code32) -> executions so far, or UNTRANSLATABLE. */
-  private hot = new Map<number, Map<number, number>>();
-  /** Doublings of the hotness threshold for cache pressure (notePressure), and the retired count at the last change. */
-  private pressure = 0;
-  private pressureAt = 0;
-  /** Entries in `hot` (bounded by MAX_HOT_ENTRIES). */
-  private hotEntries = 0;
   /** frame << 1 | code32 -> the page's page-module record. */
   private pages = new Map<number, PageRecord>();
+  /** Executions counted per block, and the thresholds they must reach. */
+  private readonly hotness: Hotness;
   // statistics
   interpretedInsns = 0;
   /** Blocks the dispatcher had the interpreter run (cold, or untranslatable). */
@@ -171,8 +157,6 @@ export class DbtDispatcher {
   calloutInsns = 0;
   translateMs = 0;
   private readonly state: { u32: Uint32Array; i32: Int32Array; f64: Float64Array };
-  /** Per RAM frame: writes that invalidated its code so far (saturating), for hotFor. */
-  private readonly codeWrites: Uint8Array;
 
   constructor(interp: Interpreter, options: Partial<DbtOptions> = {}, extraHandlers?: ReadonlyMap<string, Handler>) {
     this.options = { ...DEFAULT_DBT_OPTIONS, ...options };
@@ -180,7 +164,7 @@ export class DbtDispatcher {
     this.cpu = interp.cpu;
     const st = this.cpu.state;
     this.state = { u32: st.u32, i32: st.i32, f64: st.f64 };
-    this.codeWrites = new Uint8Array(Math.ceil(this.cpu.mem.ram.length / 4096));
+    this.hotness = new Hotness(this.options.hot, this.cpu.mem.ram.length, () => this.retired);
     const resolved = resolveHandlers(FORMS);
     const chainAfter = new Set(this.options.chainAfterCallouts);
     this.chainAfter = Uint8Array.from(FORMS, (f) => (chainAfter.has(f.instruction) ? 1 : 0));
@@ -218,7 +202,7 @@ export class DbtDispatcher {
     const previous = mem.onCodeWrite;
     mem.onCodeWrite = (frame: number) => {
       previous(frame);
-      if (frame < this.codeWrites.length && this.codeWrites[frame] < 255) this.codeWrites[frame]++;
+      this.hotness.codeWritten(frame);
       this.invalidateFrame(frame);
     };
   }
@@ -226,8 +210,7 @@ export class DbtDispatcher {
   /** Drops translations of a physical frame (host writes to guest code must call this too). */
   invalidateFrame(frame: number): void {
     this.tcache.invalidateFrame(frame);
-    this.hotEntries -= this.hot.get(frame)?.size ?? 0;
-    this.hot.delete(frame);
+    this.hotness.dropFrame(frame);
     this.pages.delete(frame * 2);
     this.pages.delete(frame * 2 + 1);
   }
@@ -235,8 +218,7 @@ export class DbtDispatcher {
   /** Drops every translation (e.g. after the system layer rewrote memory behind the TLB). */
   flush(): void {
     this.tcache.flush();
-    this.hot.clear();
-    this.hotEntries = 0;
+    this.hotness.clear();
     this.pages.clear();
   }
 
@@ -400,61 +382,11 @@ export class DbtDispatcher {
   /** A block without a translation: count it; once hot, translate it with its region. */
   private onMiss(phys: number, lin: number, eip: number, mode: number): TBlock | null {
     const frame = phys >>> PAGE_SHIFT;
-    let counts = this.hot.get(frame);
-    if (counts === undefined) {
-      counts = new Map();
-      this.hot.set(frame, counts);
-    }
     const key = ((phys & PAGE_MASK) << 1) | (mode & MK_CODE32);
-    const n = counts.get(key) ?? 0;
-    if (n === UNTRANSLATABLE) return null;
-    if (n < this.hotFor(frame)) {
-      if (n === 0 && ++this.hotEntries > MAX_HOT_ENTRIES) {
-        // Code run once at ever new addresses: start counting afresh rather than grow.
-        this.hot.clear();
-        this.hotEntries = 1;
-        counts = new Map();
-        this.hot.set(frame, counts);
-      }
-      counts.set(key, n + 1);
-      return null;
-    }
+    if (this.hotness.touch(frame, key) !== true) return null;
     const first = this.translateRegion(phys, lin, eip, mode);
-    if (first === null) counts.set(key, UNTRANSLATABLE);
+    if (first === null) this.hotness.markUntranslatable(frame, key);
     return first;
-  }
-
-  /**
-   * Executions before a block of `frame` is translated. Code that keeps being
-   * rewritten (self-modifying loops, a stack that runs over code) would be
-   * translated again after every write, each translation costing more than
-   * interpreting it: past SMC_TOLERANCE invalidations a frame's threshold
-   * doubles with each further one (issue 10).
-   */
-  private hotFor(frame: number): number {
-    const writes = frame < this.codeWrites.length ? this.codeWrites[frame] : 0;
-    let hot = this.options.hot;
-    if (writes > SMC_TOLERANCE) hot = Math.max(hot, SMC_BASE_HOT) * 2 ** Math.min(writes - SMC_TOLERANCE, 16);
-    if (this.pressure > 0) {
-      // Cache pressure eases off once enough instructions ran without blocks dropped for room.
-      if (this.retired - this.pressureAt > PRESSURE_DECAY_INSNS) {
-        this.pressure--;
-        this.pressureAt = this.retired;
-      }
-      hot = Math.max(hot, 1) * 2 ** this.pressure;
-    }
-    return hot;
-  }
-
-  /**
-   * Live blocks were dropped to make room: a cache too small for the code
-   * that runs would otherwise retranslate at every turn (--tc-size 1 spent
-   * its whole run compiling, issue 10). Each such drop doubles the hotness
-   * every block needs, up to 2^16 times the setting.
-   */
-  private notePressure(): void {
-    if (this.pressure < 16) this.pressure++;
-    this.pressureAt = this.retired;
   }
 
   /**
@@ -545,18 +477,15 @@ export class DbtDispatcher {
     else {
       // The page's translated blocks first (they ran hot), then those about to, then successors.
       for (const b of live) add(b.guest.eip);
-      const counts = this.hot.get(frame);
       const pageBase = eip - (phys & PAGE_MASK);
       // Blocks about to turn hot too, the hottest first.
-      const warm = counts === undefined ? [] : [...counts].filter(([key, n]) => n * 2 >= this.options.hot && (key & 1) === (mode & MK_CODE32));
-      warm.sort((x, y) => y[1] - x[1]);
-      for (const [key] of warm) add((pageBase + (key >> 1)) >>> 0);
+      for (const key of this.hotness.warm(frame)) if ((key & 1) === (mode & MK_CODE32)) add((pageBase + (key >> 1)) >>> 0);
       successors();
       // Only the blocks the new module translates again give way to it.
       const again = new Set(batch.map((g) => g.eip));
       this.tcache.retire(live.filter((b) => again.has(b.guest.eip)));
     }
-    if (this.tcache.makeRoom(batch.length)) this.notePressure();
+    if (this.tcache.makeRoom(batch.length)) this.hotness.notePressure();
     const result = translateBatch(batch, {
       memory: this.cpu.state.memory,
       table: this.tcache.table,
